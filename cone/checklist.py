@@ -1,0 +1,56 @@
+"""Run a pack's checklist over a filing: findings that each name their rule and citation."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .checks import CHECKS
+from .errors import InputError
+from .filing import Filing
+from .pack import Pack, get_pack
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str      # "error" or "warning"
+    field: str         # path of the field concerned, e.g. services[0].hours_per_week
+    message: str
+    citation: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def pack_for(filing: Filing) -> Pack:
+    """The filing's state pack, after checking that the pack knows the filing type."""
+    pack = get_pack(filing.state)
+    if filing.filing_type not in pack.filing_types:
+        raise InputError(f"unknown filing type '{filing.filing_type}' for {pack.state} "
+                         f"(expected one of: {', '.join(pack.filing_types)})", path="$.filing_type")
+    return pack
+
+
+def run_checklist(filing: Filing, pack: Pack) -> list[Finding]:
+    """All findings, errors first, each rule's findings in field order."""
+    findings: list[Finding] = []
+    for rule in pack.rules:
+        for field, values in CHECKS[rule.check](rule, filing, pack):
+            v = _Values(values)
+            findings.append(Finding(rule.id, rule.severity, field, rule.message.format_map(v),
+                                    rule.citation.format_map(v)))
+    findings.sort(key=lambda f: f.severity != "error")
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def findings_json(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [f.as_dict() for f in findings]

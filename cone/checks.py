@@ -1,0 +1,297 @@
+"""The check functions that rules name in a pack's rules.yaml.
+
+Each check takes (rule, filing, pack) and yields one (field path, message values) pair per
+problem it finds; the checklist turns those into findings with the rule's severity,
+message and citation. Checks hold logic only: thresholds and wording are pack data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Callable, Iterator
+
+from .fee import fee_for
+from .filing import Filing, Service
+from .money import format_money
+from .pack import FieldDef, Pack, RuleDef
+from .paths import get_path, is_blank
+
+Hit = tuple[str, dict[str, Any]]
+Check = Callable[[RuleDef, Filing, Pack], Iterator[Hit]]
+CHECKS: dict[str, Check] = {}
+PRESENCE_CHECKS = ("present", "notice_scope", "notice_statement")
+
+
+def check(fn: Check) -> Check:
+    CHECKS[fn.__name__] = fn
+    return fn
+
+
+def _date(value: dt.date) -> str:
+    return value.strftime("%B %-d, %Y")
+
+
+def _missing(filing: Filing, pack: Pack, paths: list[str]) -> Iterator[Hit]:
+    for path in paths:
+        if is_blank(get_path(filing, path)):
+            yield path, {"label": pack.label(path)}
+
+
+@check
+def present(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Each field the rule names has an answer."""
+    yield from _missing(filing, pack, rule.fields)
+
+
+def notice_fields(filing: Filing, pack: Pack) -> list[str]:
+    """Field paths the filing type's notice template fills from the project (its scope and nature)."""
+    from .notice import _parsed
+
+    spec = pack.notice
+    names = [n for _, n in _parsed(pack.filing_types[filing.filing_type].notice) if n in spec.placeholders]
+    return [spec.placeholders[n] for n in names]
+
+
+@check
+def notice_statement(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The notice names the applicant and the statute it applies under."""
+    if pack.notice.statute_reference not in pack.notice.statement:
+        yield "filing_type", {"applicant": "the applicant", "label": "the statute"}
+    for path, values in _missing(filing, pack, rule.fields):
+        yield path, {**values, "applicant": "the applicant"}
+
+
+@check
+def notice_scope(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Every project fact the filing type's notice template prints has an answer."""
+    yield from _missing(filing, pack, notice_fields(filing, pack))
+
+
+def _required(filing: Filing, pack: Pack) -> Iterator[tuple[str, FieldDef]]:
+    for section in pack.sections_for(filing.filing_type):
+        for f in section.fields:
+            if f.required_for(filing.filing_type):
+                yield f.path, f
+            if f.type == "group":
+                for i, _ in enumerate(get_path(filing, f.path) or []):
+                    for sub in f.fields:
+                        if sub.required_for(filing.filing_type):
+                            yield f"{f.path}[{i}].{sub.path}", sub
+
+
+@check
+def required_fields(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Every question the pack marks required for the filing type is answered, except those a
+    more specific presence rule already reports (so one gap gives one finding)."""
+    covered = {p for r in pack.rules if r.check in PRESENCE_CHECKS for p in r.fields}
+    covered.update(notice_fields(filing, pack))
+    for path, f in _required(filing, pack):
+        if path not in covered and is_blank(get_path(filing, path)):
+            yield path, {"label": f.label}
+
+
+@check
+def known_choices(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Answers to choice questions are codes of the question's vocabulary."""
+    def chosen(f: FieldDef, path: str) -> Iterator[Hit]:
+        vocab = pack.vocab[f.choices]
+        value = get_path(filing, path)
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None and v not in vocab:
+                yield path, {"value": v, "label": f.label, "choices": ", ".join(vocab)}
+
+    for section in pack.sections_for(filing.filing_type):
+        for f in section.fields:
+            if f.choices:
+                yield from chosen(f, f.path)
+            for i, _ in enumerate(get_path(filing, f.path) or [] if f.type == "group" else []):
+                for sub in f.fields:
+                    if sub.choices:
+                        yield from chosen(sub, f"{f.path}[{i}].{sub.path}")
+
+
+@check
+def site_state(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The site is in the pack's state."""
+    if filing.site.state is not None and filing.site.state != pack.state:
+        yield "site.state", {"value": filing.site.state}
+
+
+def _suggest_town(pack: Pack, town: str) -> str:
+    matches = [name for key, name in pack.towns_by_key.items() if key.replace(" ", "") == town.casefold().replace(" ", "")]
+    return f" (did you mean {matches[0]}?)" if matches else ""
+
+
+@check
+def site_town(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The site town is one of the state's towns (exact spelling)."""
+    town = filing.site.town
+    if not is_blank(town) and town not in pack.town_zips:
+        yield "site.town", {"value": town, "suggestion": _suggest_town(pack, town)}
+
+
+@check
+def site_zip(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The site ZIP code is within the state's ZIP ranges (three-digit prefixes of the town table)."""
+    zip_code = filing.site.zip
+    if zip_code and zip_code[:3] not in pack.zip_prefixes:
+        yield "site.zip", {"value": zip_code}
+
+
+@check
+def site_zip_town(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The site ZIP code is one the town's post offices use."""
+    zip_code, town = filing.site.zip, filing.site.town
+    zips = pack.town_zips.get(town or "")
+    if zip_code and zips and zip_code[:3] in pack.zip_prefixes and zip_code[:5] not in zips:
+        expected = f" ({', '.join(sorted(zips))})" if len(zips) <= 6 else ""
+        yield "site.zip", {"value": zip_code, "town": town, "expected": expected}
+
+
+def _runs(dates: list[dt.date]) -> list[list[dt.date]]:
+    """Distinct dates in order, grouped into runs of consecutive calendar days."""
+    runs: list[list[dt.date]] = []
+    for d in sorted(set(dates)):
+        if runs and d - runs[-1][-1] == dt.timedelta(days=1):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
+
+
+def longest_run(dates: list[dt.date]) -> list[dt.date]:
+    """The longest run of consecutive days (the latest one on a tie), or []."""
+    runs = _runs(dates)
+    return max(reversed(runs), key=len) if runs else []
+
+
+@check
+def consecutive_days(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The notice ran on at least N consecutive calendar days."""
+    need = pack.deadlines.notice.consecutive_days
+    dates = filing.publication.dates
+    if not dates:
+        return  # form.required reports the missing dates
+    run = longest_run(dates)
+    if len(run) < need:
+        shown = ", ".join(_date(d) for d in sorted(set(dates)))
+        problem = (f"the dates given ({shown}) include at most {len(run)} consecutive "
+                   f"day{'s' if len(run) != 1 else ''}")
+        yield "publication.dates", {"days": need, "problem": problem}
+
+
+@check
+def publication_window(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The last day of the qualifying run falls within the window before the planned filing date."""
+    from .timeline import filing_window
+
+    run = longest_run(filing.publication.dates)
+    planned = filing.planned_filing_date
+    if not run or planned is None:
+        return
+    earliest, latest = filing_window(run[-1], pack)
+    if not earliest <= planned <= latest:
+        yield "planned_filing_date", {"last_run": _date(run[-1]), "earliest": _date(earliest),
+                                      "latest": _date(latest), "planned": _date(planned)}
+
+
+@check
+def fee_matches(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """A stated fee equals the fee table's fee for the capital expenditure."""
+    capex = filing.project.capital_expenditure
+    if filing.fee is None or capex is None:
+        return
+    fee = fee_for(pack.fees, capex)
+    if filing.fee != fee.amount:
+        yield "fee", {"value": format_money(filing.fee), "expected": format_money(fee.amount),
+                      "tier": fee.tier, "capital_expenditure": format_money(capex)}
+
+
+def _services(filing: Filing) -> Iterator[tuple[str, Service]]:
+    for i, service in enumerate(filing.services):
+        yield f"services[{i}]", service
+
+
+@check
+def service_schedule(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Each program states its weekly hours, directly or as days x hours per day."""
+    for path, service in _services(filing):
+        if service.weekly_hours() is None:
+            yield f"{path}.hours_per_week", {"name": service.name or "program"}
+
+
+def _population(service: Service, filing: Filing) -> str | None:
+    if service.population:
+        return service.population
+    pops = filing.project.populations
+    return pops[0] if len(pops) == 1 else None
+
+
+@check
+def service_hours(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Weekly hours fall in the level's band (params.band: hard or typical) for the population."""
+    for path, service in _services(filing):
+        level = pack.levels.levels.get(service.level or "")
+        hours = service.weekly_hours()
+        if level is None or hours is None:
+            continue
+        population = _population(service, filing)
+        bands = level.bands.get(population or "default", level.bands["default"])
+        band = getattr(bands, rule.params["band"])
+        if not band.contains(hours):
+            pop_label = pack.vocab["populations"][population].label.lower() if population in pack.vocab["populations"] else "this population"
+            yield f"{path}.hours_per_week", {
+                "name": service.name or "program", "hours": f"{hours:g}", "band": band.describe(),
+                "level": pack.vocab["levels"][service.level].label, "population": pop_label}
+
+
+@check
+def service_components(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Programs at levels that call for components (IOP, PHP) list them."""
+    for path, service in _services(filing):
+        level = pack.levels.levels.get(service.level or "")
+        if level is None or not level.components:
+            continue
+        missing = [c for c in level.components if c not in service.components]
+        if missing:
+            labels = [pack.vocab["components"][c].label.lower() for c in missing]
+            yield f"{path}.components", {"name": service.name or "program", "missing": ", ".join(labels),
+                                         "level": pack.vocab["levels"][service.level].label}
+
+
+@check
+def beds_increase(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """A bed increase proposes more beds than are licensed now."""
+    current, proposed = filing.project.beds_current, filing.project.beds_proposed
+    if current is not None and proposed is not None and proposed <= current:
+        yield "project.beds_proposed", {"current": current, "proposed": proposed}
+
+
+def _mentions(text: str, words: list[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(w.casefold())}", text) for w in words)
+
+
+@check
+def summary_mentions(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The project summary uses a word of each declared code (params.field, params.vocabulary)."""
+    summary = (filing.project.summary or "").casefold()
+    value = get_path(filing, rule.params["field"])
+    codes = value if isinstance(value, list) else [value] if value else []
+    vocab = pack.vocab[rule.params["vocabulary"]]
+    items = [vocab[c] for c in codes if c in vocab and vocab[c].words]
+    if summary and items and not any(_mentions(summary, item.words) for item in items):
+        yield "project.summary", {"expected": ", ".join(item.label.lower() for item in items)}
+
+
+@check
+def entity_suffix(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The legal name ends with a designation the entity type requires."""
+    name, kind = filing.applicant.legal_name, pack.entity_types.get(filing.applicant.entity_type or "")
+    if is_blank(name) or kind is None or not kind.suffixes:
+        return
+    folded = name.rstrip().casefold()
+    if not any(folded.endswith(s.casefold()) and (len(folded) == len(s) or not folded[-len(s) - 1].isalnum())
+               for s in kind.suffixes):
+        yield "applicant.legal_name", {"value": name, "entity": kind.label.lower(),
+                                       "suffixes": ", ".join(kind.suffixes[:3]),
+                                       "entity_citation": kind.citation or rule.citation}

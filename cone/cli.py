@@ -1,0 +1,161 @@
+"""The `cone` command line: check, notice, timeline, schema (and pdf, import where installed).
+
+Exit codes for every subcommand: 0 success (warnings allowed), 1 the filing has error
+findings (printed), 2 the input cannot be used (one line on stderr naming file and path).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from .errors import InputError
+
+OK, FINDINGS, BAD_INPUT = 0, 1, 2
+# Which rules concern each output: a subcommand fails (exit 1) only on errors it depends on.
+RELEVANT: dict[str, tuple[str, ...]] = {
+    "check": ("",),
+    "notice": ("notice.",),
+    "timeline": ("publication.", "fee.", "notice.capital_expenditure"),
+}
+
+
+def _read(name: str) -> tuple[str, bytes]:
+    if name == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    try:
+        return name, Path(name).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=name) from None
+
+
+def _load(name: str):
+    from .checklist import pack_for
+    from .filing import loads
+
+    source, data = _read(name)
+    try:
+        text = data.decode("utf-8")
+        filing = loads(text)
+        return source, filing, pack_for(filing)
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", source=source) from None
+    except InputError as exc:
+        exc.source = exc.source or source
+        raise
+
+
+def _findings(command: str, filing, pack):
+    from .checklist import run_checklist
+
+    prefixes = RELEVANT[command]
+    return [f for f in run_checklist(filing, pack) if f.rule.startswith(prefixes)]
+
+
+def _print_findings(findings, stream) -> None:
+    for f in findings:
+        print(f"{f.severity.upper():7} {f.rule} [{f.field}]", file=stream)
+        print(f"        {f.message}", file=stream)
+        print(f"        ({f.citation})", file=stream)
+
+
+def _exit_for(findings) -> int:
+    return FINDINGS if any(f.severity == "error" for f in findings) else OK
+
+
+def cmd_check(args) -> int:
+    source, filing, pack = _load(args.file)
+    findings = _findings("check", filing, pack)
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+        return _exit_for(findings)
+    errors = sum(f.severity == "error" for f in findings)
+    print(f"{source}: {pack.meta.name}, {pack.filing_types[filing.filing_type].label}")
+    _print_findings(findings, sys.stdout)
+    if findings:
+        print(f"{errors} error(s), {len(findings) - errors} warning(s) from {len(pack.rules)} rules "
+              f"(rule pack as of {pack.meta.as_of.isoformat()})")
+    else:
+        print(f"No findings: passes all {len(pack.rules)} rules (rule pack as of {pack.meta.as_of.isoformat()})")
+    return _exit_for(findings)
+
+
+def cmd_notice(args) -> int:
+    from .notice import render_notice
+
+    _, filing, pack = _load(args.file)
+    notice = render_notice(filing, pack)
+    print(notice.html if args.format == "html" else notice.text)
+    findings = _findings("notice", filing, pack)
+    _print_findings(findings, sys.stderr)
+    return _exit_for(findings)
+
+
+def cmd_timeline(args) -> int:
+    from .money import format_money
+    from .timeline import build_timeline
+
+    _, filing, pack = _load(args.file)
+    timeline = build_timeline(filing, pack)
+    if args.format == "json":
+        print(json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        if timeline.fee:
+            print(f"Fee: {format_money(timeline.fee.amount)} ({timeline.fee.tier}; {timeline.fee.citation})")
+        for row in timeline.rows:
+            print(f"{row.date.isoformat()}  {row.label}  ({row.citation})")
+            if row.note:
+                print(f"            {row.note}")
+    findings = _findings("timeline", filing, pack)
+    _print_findings(findings, sys.stderr)
+    return _exit_for(findings)
+
+
+def cmd_schema(args) -> int:
+    from .filing import Filing
+
+    schema = Filing.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://cone.example/schemas/cone.filing-1.json"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return OK
+
+
+def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cone", description="Certificate-of-Need filing helper.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="check a filing against its state's rule pack")
+    p.add_argument("file", help="filing JSON (cone.filing/1), or - for stdin")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=cmd_check)
+    p = sub.add_parser("notice", help="print the public notice")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["text", "html"], default="text")
+    p.set_defaults(run=cmd_notice)
+    p = sub.add_parser("timeline", help="print the filing window, fee and post-filing dates")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=cmd_timeline)
+    p = sub.add_parser("schema", help="print the JSON Schema of cone.filing/1")
+    p.set_defaults(run=cmd_schema)
+    for add in extra:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"cone: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except BrokenPipeError:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""The `cone.filing/1` interchange format: typed models and a strict parser.
+
+A filing is the facts of one CON application as the applicant states them. The
+format is state-neutral and checks types only: a draft may leave any answer out.
+What a state requires (completeness included) lives in that state's rule pack.
+Every field carries a description, which `cone schema` publishes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+)
+
+from .errors import InputError
+
+FORMAT = "cone.filing/1"
+MAX_MONEY = Decimal(10) ** 12
+
+
+def _money(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite amount of dollars")
+    if value < 0:
+        raise ValueError("must not be negative")
+    if value > MAX_MONEY:
+        raise ValueError(f"must be at most {MAX_MONEY:,} dollars")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("must be whole cents (at most two decimal places)")
+    return value
+
+
+def _reject_bool_and_text(value: Any) -> Any:
+    # JSON `true` or "10000" are not amounts: pydantic would coerce them.
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise ValueError("must be a number of dollars, e.g. 10000 or 10000.50")
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_reject_bool_and_text),
+    AfterValidator(_money),
+    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise ValueError("must be a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError("is far too large") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("must be a finite number")
+    return number
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a calendar date") from None
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+
+
+def Number(**bounds: float) -> Any:
+    """A JSON number (not a string or boolean) within the given bounds."""
+    return Annotated[float, BeforeValidator(_number), Field(**bounds)]
+
+
+Hours = Number(ge=0, le=168)
+
+
+class Model(BaseModel):
+    """Base: unknown keys are errors, strings are not coerced into numbers or dates."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Address(Model):
+    street: Text | None = Field(default=None, description="Street address (number and street), as it should appear in the notice.")
+    town: Text | None = Field(default=None, description="Town or city (for Connecticut, one of the 169 towns).")
+    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(default=None, description="Two-letter USPS state code, e.g. CT.")
+    zip: Annotated[str, StringConstraints(pattern=r"^\d{5}(-\d{4})?$")] | None = Field(default=None, description="ZIP or ZIP+4 code, as a string (keep the leading zero).")
+
+
+class Contact(Model):
+    name: Text | None = Field(default=None, description="Full name of the person who receives OHS correspondence.")
+    title: Text | None = Field(default=None, description="That person's title or position.")
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = Field(default=None, description="E-mail address.")
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+().\- x]{7,32}$")] | None = Field(default=None, description="Telephone number, e.g. 860-555-0142.")
+
+
+class Applicant(Model):
+    legal_name: Text | None = Field(default=None, description="Full legal name of the applicant entity, with its suffix (LLC, Inc. ...).")
+    entity_type: Code | None = Field(default=None, description="Kind of entity; a code from the pack's entity types (llc, corporation, ...).")
+    dba: Text | None = Field(default=None, description="Doing-business-as name, if any.")
+    parent: Text | None = Field(default=None, description="Parent corporation, if any.")
+    mailing_address: Address = Field(default_factory=Address, description="Mailing address of the applicant.")
+    contact: Contact = Field(default_factory=Contact, description="Contact person for the application.")
+
+
+class Project(Model):
+    summary: Text | None = Field(default=None, description=(
+        "Scope and nature of the project as a phrase that completes 'is applying for a certificate of need to ...', "
+        "e.g. 'establish an outpatient behavioral health care facility for adults'."))
+    title: Text | None = Field(default=None, description="Short project title for the application cover.")
+    description: LongText | None = Field(default=None, description="Longer project description for the application.")
+    facility_type: Code | None = Field(default=None, description="Kind of facility; a code from the pack's facility types.")
+    facility_name: Text | None = Field(default=None, description="Name of the existing facility concerned (transfer, termination, beds).")
+    populations: list[Code] = Field(default_factory=list, description="Populations served: adults, adolescents, children, older_adults.")
+    capital_expenditure: Money | None = Field(default=None, description="Total capital expenditure in US dollars; 0 when there is none.")
+    transferee: Text | None = Field(default=None, description="Transfer of ownership: the entity that will own the facility.")
+    terminated_service: Text | None = Field(default=None, description="Termination: the service to be terminated.")
+    equipment: Text | None = Field(default=None, description="Equipment acquisition: the equipment to be acquired, e.g. 'a 3.0 Tesla MRI scanner'.")
+    beds_current: Annotated[int, Field(ge=0, le=10000)] | None = Field(default=None, description="Bed increase: licensed beds now.")
+    beds_proposed: Annotated[int, Field(ge=0, le=10000)] | None = Field(default=None, description="Bed increase: licensed beds proposed.")
+
+
+class Service(Model):
+    level: Code | None = Field(default=None, description="Level of care: outpatient, iop, php, residential or inpatient.")
+    name: Text | None = Field(default=None, description="Name of the program as the applicant calls it.")
+    population: Code | None = Field(default=None, description="Population of this program, if narrower than the project's.")
+    days_per_week: Number(gt=0, le=7) | None = Field(default=None, description="Days per week the program meets.")
+    hours_per_day: Number(gt=0, le=24) | None = Field(default=None, description="Hours per program day.")
+    hours_per_week: Hours | None = Field(default=None, description="Hours per week; derived from days and hours per day when absent.")
+    duration_weeks: Number(gt=0, le=520) | None = Field(default=None, description="Typical length of stay in weeks.")
+    times_of_day: list[Code] = Field(default_factory=list, description="When it runs: morning, daytime, evening, weekend.")
+    components: list[Code] = Field(default_factory=list, description="Treatment components, codes from the pack (group_therapy, ...).")
+    settings: list[Code] = Field(default_factory=list, description="in_person and/or telehealth.")
+
+    def weekly_hours(self) -> float | None:
+        """Hours per week as stated, or days x hours per day; None when the schedule is not given."""
+        if self.hours_per_week is not None:
+            return self.hours_per_week
+        if self.days_per_week is not None and self.hours_per_day is not None:
+            return self.days_per_week * self.hours_per_day
+        return None
+
+
+class NoticeContact(Model):
+    agency: Text | None = Field(default=None, description="Agency named in the notice's contact sentence.")
+    attention: Text | None = Field(default=None, description="Person named after 'Attention:'.")
+    address: Text | None = Field(default=None, description="Mailing address of that person, on one line.")
+    phone: Text | None = Field(default=None, description="Telephone number as the notice should print it.")
+
+
+class Publication(Model):
+    newspaper: Text | None = Field(default=None, description="Newspaper that ran (or will run) the notice.")
+    dates: list[IsoDate] = Field(default_factory=list, description="Dates the notice ran, ISO format (YYYY-MM-DD).")
+
+
+class Filing(Model):
+    format: Literal["cone.filing/1"] = Field(description="Format identifier; always 'cone.filing/1'.")
+    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
+        description="State whose rule pack applies, e.g. CT.")
+    filing_type: Code = Field(description="Filing type; an id from the state pack (new_facility, transfer_of_ownership, ...).")
+    applicant: Applicant = Field(default_factory=Applicant, description="The applicant entity.")
+    site: Address = Field(default_factory=Address, description="Street address where the project is to be located.")
+    project: Project = Field(default_factory=Project, description="What the project is.")
+    services: list[Service] = Field(default_factory=list, description="Programs the facility will offer, with schedules.")
+    notice_contact: NoticeContact | None = Field(default=None, description="Overrides the pack's OHS contact in the notice.")
+    publication: Publication = Field(default_factory=Publication, description="Newspaper publication of the public notice.")
+    planned_filing_date: IsoDate | None = Field(default=None, description="Date the application is to be filed, ISO format.")
+    fee: Money | None = Field(default=None, description="Filing fee the applicant intends to pay, if stated; checked against the pack.")
+
+
+def json_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic error location as a JSON path: ('services', 0, 'level') -> $.services[0].level."""
+    out = "$"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    elif msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return json_path(loc), msg
+
+
+def parse_filing(data: Any) -> Filing:
+    """Validate decoded JSON (floats as Decimal, dates as ISO strings) into a Filing, or raise InputError."""
+    try:
+        return Filing.model_validate(data)
+    except ValidationError as exc:
+        path, msg = _first_error(exc)
+        raise InputError(msg, path=path) from None
+
+
+def loads(text: str | bytes) -> Filing:
+    """Parse a JSON document into a Filing. Floats are decoded as Decimal so cents stay exact."""
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {exc}", path="$") from None
+    return parse_filing(data)
+
+
+def dumps(filing: Filing) -> str:
+    """The filing as canonical JSON text (defaults omitted, money as numbers)."""
+    data = filing.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data["format"] = FORMAT
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

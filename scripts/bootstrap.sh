@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install what cone needs on a fresh Debian machine: Debian packages (where missing),
+# a virtual environment in .venv and the Python packages of pyproject.toml.
+# Usage: scripts/bootstrap.sh [runtime|test]   (test adds the test tools, Chromium, PostgreSQL)
+# Idempotent: a second run installs nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-runtime}"
+
+runtime_debs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+test_debs=(chromium postgresql poppler-utils)
+debs=("${runtime_debs[@]}")
+[ "$profile" = test ] && debs+=("${test_debs[@]}")
+
+missing=()
+for deb in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+extra=""; [ "$profile" = test ] && extra="[test]"
+stamp=".venv/.cone-$profile-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  echo "bootstrap: installing Python packages ($profile)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import cone, weasyprint, flask" # fail here, not later, if the install did not take
+  touch "$stamp"
+fi

@@ -8,11 +8,13 @@ cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
 runtime_debs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
-test_debs=(chromium postgresql poppler-utils)
+test_debs=(chromium postgresql poppler-utils wrk)
 debs=("${runtime_debs[@]}")
 [ "$profile" = test ] && debs+=("${test_debs[@]}")
 
 missing=()
+# npm may come with a non-Debian nodejs build: ask Debian for it only where there is no npm.
+[ "$profile" = test ] && ! command -v npm >/dev/null && debs+=(nodejs npm)
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
 done
@@ -32,4 +34,9 @@ if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import cone, weasyprint, flask" # fail here, not later, if the install did not take
   touch "$stamp"
+fi
+
+if [ "$profile" = test ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "bootstrap: installing npm test tools (axe-core)"
+  npm ci --no-audit --no-fund --silent
 fi

@@ -1,0 +1,190 @@
+"""End-to-end journeys in a real browser: an administrator creates the example filing through the
+guided forms, a legal reviewer comments and requests changes, the administrator resubmits, the
+reviewer approves and compliance downloads the final PDF, whose text is checked. Every page is
+screenshotted and checked with axe-core (no serious or critical violations); sign-in and one
+form section are done with the keyboard alone."""
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from pypdf import PdfReader
+
+from cone.checklist import pack_for
+from cone.filing import loads
+from cone.paths import get_path
+
+from .browser import ARGS, AXE, CHROMIUM, Auditor
+from .conftest import EXAMPLE, PASSWORD, USERS
+
+pytestmark = [pytest.mark.system, pytest.mark.browser]
+ADMIN, COMPLIANCE, LEGAL = USERS[0][0], USERS[1][0], USERS[2][0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run scripts/bootstrap.sh test")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def audit():
+    auditor = Auditor("journey")
+    yield auditor
+    print(f"\naxe-core: {auditor.pages} pages checked, {len(auditor.problems)} serious/critical violations")
+
+
+def sign_in_by_keyboard(page: Page, base: str, email: str, audit: Auditor) -> None:
+    page.goto(base + "/signin")
+    audit(page, f"sign in {email}")
+    for _ in range(30):                       # Tab to the e-mail field, as a keyboard user would
+        if page.evaluate("document.activeElement && document.activeElement.id") == "email":
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError("the e-mail field cannot be reached with Tab")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/filings/"))
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in value)
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
+
+
+def _input(scope, label: str):
+    exact = scope.get_by_label(label, exact=True)
+    return exact if exact.count() else scope.get_by_label(f"{label} (optional)", exact=True)
+
+
+def fill_field(scope, pack, f, value) -> None:
+    """Answer one question the way a person would, whatever its widget."""
+    if value is None or value == []:
+        return
+    if f.type == "multichoice":
+        group = scope.get_by_role("group", name=re.compile(re.escape(f.label)))
+        for code in value:
+            group.get_by_label(pack.vocab[f.choices][code].label, exact=True).check()
+    elif f.type == "choice":
+        _input(scope, f.label).select_option(value=value)
+    else:
+        _input(scope, f.label).fill(_text(value))
+
+
+def fill_section_by_keyboard(page: Page, pack, section, filing) -> None:
+    """Tab from the top of the page through the section's inputs, typing each answer, then Enter."""
+    values = [_text(get_path(filing, f.path)) for f in section.fields]
+    page.locator("body").focus()
+    for _ in range(200):
+        if page.evaluate("document.activeElement && document.activeElement.name") == section.fields[0].path:
+            break
+        page.keyboard.press("Tab")
+    for i, value in enumerate(values):
+        assert page.evaluate("document.activeElement.name") == section.fields[i].path
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Save and continue"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_filing_journey_from_draft_to_final_pdf(server, browser, audit):
+    filing = loads(EXAMPLE.read_text())
+    pack = pack_for(filing)
+    base = server.url
+
+    # Administrator: a new filing through the guided forms.
+    admin = browser.new_context().new_page()
+    sign_in_by_keyboard(admin, base, ADMIN, audit)
+    audit(admin, "filings")
+    admin.get_by_role("link", name=re.compile("new filing", re.I)).first.click()
+    audit(admin, "new filing")
+    admin.get_by_label(pack.filing_types[filing.filing_type].label, exact=False).check()
+    admin.get_by_role("button", name="Continue").click()
+    fid = int(re.search(r"/filings/(\d+)", admin.url).group(1))
+
+    for section in pack.sections_for(filing.filing_type):
+        admin.goto(f"{base}/filings/{fid}/sections/{section.id}")
+        audit(admin, f"section {section.id}")
+        if section.id == "site":
+            fill_section_by_keyboard(admin, pack, section, filing)
+            continue
+        for f in section.fields:
+            if f.type != "group":
+                fill_field(admin, pack, f, get_path(filing, f.path))
+                continue
+            for i, item in enumerate(get_path(filing, f.path)):
+                with admin.expect_navigation():
+                    admin.get_by_role("button", name=re.compile(rf"Add (a|another) {f.item_label}", re.I)).click()
+                box = admin.locator("fieldset.group-item").nth(i)
+                for sub in f.fields:
+                    fill_field(box, pack, sub, get_path(item, sub.path))
+        with admin.expect_navigation():
+            admin.get_by_role("button", name="Save and continue").click()
+        expect(admin.locator(".error-summary")).to_have_count(0)
+
+    admin.goto(f"{base}/filings/{fid}/check")
+    audit(admin, "check your answers")
+    expect(admin.get_by_text("Hopewell Health Solutions, LLC").first).to_be_visible()
+    admin.get_by_role("button", name="Submit for review").click()
+    audit(admin, "submitted")
+
+    # Legal reviewer: comment on a question and request changes.
+    legal = browser.new_context().new_page()
+    sign_in_by_keyboard(legal, base, LEGAL, audit)
+    legal.goto(f"{base}/filings/{fid}")
+    audit(legal, "review overview")
+    legal.get_by_label("About").select_option(value="project.summary")
+    legal.get_by_label("Comment", exact=True).fill("Say 'for adults' explicitly <b>in the notice</b>.")
+    legal.get_by_role("button", name="Add comment").click()
+    expect(legal.get_by_text("Say 'for adults' explicitly <b>in the notice</b>.")).to_be_visible()
+    legal.get_by_label("What needs to change").fill("Please confirm the IOP schedule.")
+    legal.get_by_role("button", name=re.compile("request changes", re.I)).click()
+    audit(legal, "changes requested")
+
+    # Administrator: sees the comment by the question, resubmits.
+    admin.goto(f"{base}/filings/{fid}/sections/project")
+    expect(admin.get_by_text("Say 'for adults' explicitly").first).to_be_visible()
+    audit(admin, "section with comment")
+    admin.goto(f"{base}/filings/{fid}/check")
+    admin.get_by_role("button", name="Submit for review").click()
+
+    # Legal reviewer approves.
+    legal.goto(f"{base}/filings/{fid}")
+    legal.get_by_role("button", name=re.compile("approve", re.I)).click()
+    audit(legal, "approved")
+
+    # Compliance downloads the final PDF.
+    comp = browser.new_context(accept_downloads=True).new_page()
+    sign_in_by_keyboard(comp, base, COMPLIANCE, audit)
+    comp.goto(f"{base}/filings/{fid}")
+    audit(comp, "compliance overview")
+    comp.get_by_role("button", name="Final application PDF").click()
+    link = comp.get_by_role("link", name=re.compile("download", re.I))
+    expect(link).to_be_visible(timeout=120_000)
+    audit(comp, "pdf ready")
+    with comp.expect_download() as info:
+        link.click()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages)
+    flat = " ".join(text.split())
+    assert "Hopewell Health Solutions, LLC" in flat
+    assert "248 Flanders Road" in flat
+    assert "DRAFT" not in flat
+
+    assert not audit.problems, "\n".join(audit.problems)

@@ -7,6 +7,7 @@ message and citation. Checks hold logic only: thresholds and wording are pack da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Callable, Iterator
 
@@ -19,7 +20,9 @@ from .paths import get_path, is_blank
 Hit = tuple[str, dict[str, Any]]
 Check = Callable[[RuleDef, Filing, Pack], Iterator[Hit]]
 CHECKS: dict[str, Check] = {}
-PRESENCE_CHECKS = ("present", "notice_scope", "notice_statement")
+# Checks that report a missing answer for each field their rule names (notice_scope instead
+# reports the fields its filing type's notice prints: see required_fields).
+PRESENCE_CHECKS = ("present", "notice_statement")
 
 
 def check(fn: Check) -> Check:
@@ -67,25 +70,50 @@ def notice_scope(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     yield from _missing(filing, pack, notice_fields(filing, pack))
 
 
-def _required(filing: Filing, pack: Pack) -> Iterator[tuple[str, FieldDef]]:
-    for section in pack.sections_for(filing.filing_type):
+Plan = tuple[tuple[FieldDef, bool, tuple[FieldDef, ...]], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _form_plan(pack: Pack, filing_type: str, wanted: Callable[[FieldDef, str], bool]) -> Plan:
+    """The filing type's questions that `wanted` selects, in form order, computed once per pack and
+    type: (question, selected itself, its selected item questions if it is a group)."""
+    plan = []
+    for section in pack.sections_for(filing_type):
         for f in section.fields:
-            if f.required_for(filing.filing_type):
-                yield f.path, f
-            if f.type == "group":
-                for i, _ in enumerate(get_path(filing, f.path) or []):
-                    for sub in f.fields:
-                        if sub.required_for(filing.filing_type):
-                            yield f"{f.path}[{i}].{sub.path}", sub
+            subs = tuple(sub for sub in f.fields if wanted(sub, filing_type)) if f.type == "group" else ()
+            if wanted(f, filing_type) or subs:
+                plan.append((f, wanted(f, filing_type), subs))
+    return tuple(plan)
+
+
+def _walk(filing: Filing, plan: Plan) -> Iterator[tuple[str, FieldDef]]:
+    for f, itself, subs in plan:
+        if itself:
+            yield f.path, f
+        for i, _ in enumerate(get_path(filing, f.path) or [] if subs else []):
+            for sub in subs:
+                yield f"{f.path}[{i}].{sub.path}", sub
+
+
+def _is_required(f: FieldDef, filing_type: str) -> bool:
+    return f.required_for(filing_type)
+
+
+def _has_choices(f: FieldDef, filing_type: str) -> bool:
+    return f.choices is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _presence_covered(pack: Pack) -> frozenset[str]:
+    return frozenset(p for r in pack.rules if r.check in PRESENCE_CHECKS for p in r.fields)
 
 
 @check
 def required_fields(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """Every question the pack marks required for the filing type is answered, except those a
     more specific presence rule already reports (so one gap gives one finding)."""
-    covered = {p for r in pack.rules if r.check in PRESENCE_CHECKS for p in r.fields}
-    covered.update(notice_fields(filing, pack))
-    for path, f in _required(filing, pack):
+    covered = _presence_covered(pack).union(notice_fields(filing, pack))
+    for path, f in _walk(filing, _form_plan(pack, filing.filing_type, _is_required)):
         if path not in covered and is_blank(get_path(filing, path)):
             yield path, {"label": f.label}
 
@@ -100,14 +128,8 @@ def known_choices(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
             if v is not None and v not in vocab:
                 yield path, {"value": v, "label": f.label, "choices": ", ".join(vocab)}
 
-    for section in pack.sections_for(filing.filing_type):
-        for f in section.fields:
-            if f.choices:
-                yield from chosen(f, f.path)
-            for i, _ in enumerate(get_path(filing, f.path) or [] if f.type == "group" else []):
-                for sub in f.fields:
-                    if sub.choices:
-                        yield from chosen(sub, f"{f.path}[{i}].{sub.path}")
+    for path, f in _walk(filing, _form_plan(pack, filing.filing_type, _has_choices)):
+        yield from chosen(f, path)
 
 
 @check

@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
@@ -42,6 +43,11 @@ def _money(value: Decimal) -> Decimal:
     return value
 
 
+def _money_json(value: Decimal) -> int | float:
+    # A JSON number, not pydantic's default string; exact, as amounts are whole cents under 10^12.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _reject_bool_and_text(value: Any) -> Any:
     # JSON `true` or "10000" are not amounts: pydantic would coerce them.
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
@@ -53,7 +59,9 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_reject_bool_and_text),
     AfterValidator(_money),
-    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+    # No "multipleOf": 0.01: float-based validators reject real amounts such as 0.29 with it.
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_MONEY)}),
+    PlainSerializer(_money_json, when_used="json"),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
@@ -72,15 +80,21 @@ def _number(value: Any) -> Any:
     return number
 
 
+# Years a filing's dates may fall in: wide, but keeps every date the timeline derives representable.
+DATE_YEARS = range(1900, 2200)
+
+
 def _iso_date(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} is not a calendar date") from None
+    if not isinstance(value, dt.date):
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("must be a date written YYYY-MM-DD")
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a calendar date") from None
+    if value.year not in DATE_YEARS:
+        raise ValueError(f"{value.isoformat()} is out of range (years {DATE_YEARS.start} to {DATE_YEARS.stop - 1})")
+    return value
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
@@ -88,7 +102,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type":
 
 def Number(**bounds: float) -> Any:
     """A JSON number (not a string or boolean) within the given bounds."""
-    return Annotated[float, BeforeValidator(_number), Field(**bounds)]
+    return Annotated[float, Field(**bounds), BeforeValidator(_number)]   # bounds first: they reach the JSON Schema
 
 
 Hours = Number(ge=0, le=168)
@@ -173,6 +187,22 @@ class Publication(Model):
     dates: list[IsoDate] = Field(default_factory=list, description="Dates the notice ran, ISO format (YYYY-MM-DD).")
 
 
+class UtilizationRow(Model):
+    service: Text | None = Field(default=None, description="Service or program the volume is for.")
+    year: Text | None = Field(default=None, description="Fiscal or operating year, e.g. 'FY2024' or 'Year 1'.")
+    basis: Literal["actual", "projected"] | None = Field(default=None, description="Whether the volume is actual (historical) or projected.")
+    volume: Annotated[int, Field(ge=0, le=10**9)] | None = Field(default=None, description="Number of units of service in that year.")
+    unit: Text | None = Field(default=None, description="Unit of service, e.g. 'visits' or 'patients'.")
+
+
+class PayerRow(Model):
+    payer: Code | None = Field(default=None, description="Payer category; a code from the pack's payers vocabulary.")
+    current_patients: Annotated[int, Field(ge=0, le=10**9)] | None = Field(default=None, description="Patients in the most recent full year.")
+    current_percent: Number(ge=0, le=100) | None = Field(default=None, description="Share of patients in the most recent full year, in percent.")
+    projected_patients: Annotated[int, Field(ge=0, le=10**9)] | None = Field(default=None, description="Patients projected in the first full operating year.")
+    projected_percent: Number(ge=0, le=100) | None = Field(default=None, description="Projected share of patients, in percent.")
+
+
 class Filing(Model):
     format: Literal["cone.filing/1"] = Field(description="Format identifier; always 'cone.filing/1'.")
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
@@ -186,6 +216,10 @@ class Filing(Model):
     publication: Publication = Field(default_factory=Publication, description="Newspaper publication of the public notice.")
     planned_filing_date: IsoDate | None = Field(default=None, description="Date the application is to be filed, ISO format.")
     fee: Money | None = Field(default=None, description="Filing fee the applicant intends to pay, if stated; checked against the pack.")
+    utilization: list[UtilizationRow] = Field(default_factory=list, description="Historical and projected utilization by service.")
+    payer_mix: list[PayerRow] = Field(default_factory=list, description="Current and projected payer mix.")
+    principles: dict[Code, LongText] = Field(default_factory=dict, description=(
+        "Answers to the statutory review principles, keyed by the principle ids of the pack (e.g. public_need)."))
 
 
 def json_path(loc: tuple[Any, ...]) -> str:

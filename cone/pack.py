@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
-FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns")
+FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -153,12 +153,13 @@ class Tier(Spec):
 class Fees(Cited):
     tiers: list[Tier]
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Fees:
-        limits = [t.up_to for t in self.tiers]
+    @field_validator("tiers")
+    @classmethod
+    def _ordered(cls, tiers: list[Tier]) -> list[Tier]:
+        limits = [t.up_to for t in tiers]
         if not limits or limits[-1] is not None or None in limits[:-1] or limits[:-1] != sorted(limits[:-1]):
             raise ValueError("tiers must rise, and only the last may have up_to: null")
-        return self
+        return tiers
 
 
 class NoticeWindow(Cited):
@@ -238,12 +239,29 @@ class Towns(Sourced):
     towns: list[Town]
 
 
+class Principle(Spec):
+    """A review principle the application must address, e.g. §19a-639(a)(3) public need."""
+
+    id: str
+    number: str
+    citation: str
+    text: str
+    status: Literal["confirmed", "unverified"] = "confirmed"
+
+
+class Principles(Spec):
+    as_of: dt.date
+    source: str
+    principles: list[Principle]
+
+
 class FilingTypes(Spec):
     filing_types: list[FilingType]
 
 
 _MODELS = {"pack": Meta, "filing_types": FilingTypes, "fields": Fields, "rules": Rules, "notice": NoticeDef,
-           "fees": Fees, "deadlines": Deadlines, "levels": Levels, "towns": Towns}
+           "fees": Fees, "deadlines": Deadlines, "levels": Levels, "towns": Towns,
+           "principles": Principles}
 
 
 class Pack:
@@ -260,6 +278,7 @@ class Pack:
         self.deadlines: Deadlines = parts["deadlines"]
         self.levels: Levels = parts["levels"]
         self.towns: Towns = parts["towns"]
+        self.principles: list[Principle] = parts["principles"].principles
         self.state = self.meta.state
         self.vocab: dict[str, dict[str, VocabItem]] = {
             name: {item.id: item for item in items} for name, items in self.meta.vocabularies.items()}
@@ -308,11 +327,11 @@ class Pack:
                 for k, sub in enumerate(f.fields):
                     if f"{f.path}[].{sub.path}" not in filing_paths:
                         raise self._fail("fields", loc + ("fields", k), f"unknown field path '{f.path}[].{sub.path}'")
-                for g in (f, *f.fields):
+                for g, g_loc in ((f, loc), *((sub, loc + ("fields", k)) for k, sub in enumerate(f.fields))):
                     if g.choices and g.choices not in self.vocab:
-                        raise self._fail("fields", loc, f"field {g.path}: unknown vocabulary '{g.choices}'")
+                        raise self._fail("fields", g_loc, f"field {g.path}: unknown vocabulary '{g.choices}'")
                     if isinstance(g.required, list) and set(g.required) - set(self.filing_types):
-                        raise self._fail("fields", loc, f"field {g.path}: unknown filing type in required")
+                        raise self._fail("fields", g_loc, f"field {g.path}: unknown filing type in required")
         known = set(self.notice.placeholders) | {"statement", "contact", "site", "capital_expenditure"}
         for i, ft in enumerate(self.filing_types.values()):
             names = {n for _, n, _, _ in string.Formatter().parse(ft.notice) if n}
@@ -322,6 +341,12 @@ class Pack:
         for placeholder, path in self.notice.placeholders.items():
             if path not in filing_paths:
                 raise self._fail("notice", ("placeholders", placeholder), f"unknown field path '{path}'")
+        steps = {"filing"}
+        for i, step in enumerate(self.deadlines.post_filing):
+            if step.after not in steps:
+                raise self._fail("deadlines", ("post_filing", i, "after"),
+                                 f"row {step.id}: 'after' must name 'filing' or an earlier row, not '{step.after}'")
+            steps.add(step.id)
         for level in self.levels.levels:
             if level not in self.vocab.get("levels", {}):
                 raise self._fail("levels", ("levels", level), f"level '{level}' is not in the levels vocabulary")
@@ -360,7 +385,10 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
                 lines[loc + (i,)] = item.start_mark.line + 1
                 items.append(build(item, loc + (i,)))
             return items
-        return constructor.construct_object(n, deep=True)
+        try:
+            return constructor.construct_object(n, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:   # e.g. `as_of: 2026-13-01` fails in datetime.date
+            raise InputError(f"bad value {n.value!r}: {exc}", source=f"{path}:{n.start_mark.line + 1}") from None
 
     if node is None:
         raise InputError("empty rule pack file", source=f"{path}:1")

@@ -1,0 +1,181 @@
+"""The CT rule pack loads and is consistent; a malformed pack fails at load naming file and line."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cone.errors import InputError
+from cone.filing import Filing
+from cone.pack import FORMS_DIR, get_pack, load_pack
+
+from .helpers import PACK
+
+
+def test_ct_pack_loads():
+    assert PACK.state == "CT" and PACK.meta.name == "Connecticut"
+    assert get_pack("ct").state == "CT" and get_pack("CT") is PACK
+
+
+def test_filing_types_of_19a_638():
+    assert {"new_facility", "transfer_of_ownership", "termination_of_services", "equipment_acquisition",
+            "increase_beds"} <= set(PACK.filing_types)
+    for ft in PACK.filing_types.values():
+        assert ft.citation.startswith("Conn. Gen. Stat. §19a-638(a)")
+
+
+def test_169_towns():
+    names = [t.name for t in PACK.towns.towns]
+    assert len(names) == len(set(names)) == 169
+    assert {"Hartford", "East Lyme", "Windsor Locks", "North Canaan", "Canaan", "Woodstock"} <= set(names)
+    for town in PACK.towns.towns:
+        assert town.zips and all(re.fullmatch(r"06\d{3}", z) for z in town.zips), town.name
+
+
+def test_every_rule_has_citation_and_as_of():
+    assert len(PACK.rules) >= 20
+    for rule in PACK.rules:
+        assert rule.citation.strip() and isinstance(rule.as_of, dt.date), rule.id
+        assert rule.as_of <= PACK.meta.as_of, rule.id
+        assert rule.message.strip() and rule.severity in ("error", "warning"), rule.id
+
+
+def _schema_paths() -> set[str]:
+    """Field paths of the filing JSON Schema (`services[].level`), read independently of cone.pack."""
+    schema = Filing.model_json_schema()
+    defs = schema.get("$defs", {})
+    paths: set[str] = set()
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    def walk(node: dict, prefix: str) -> None:
+        node = resolve(node)
+        for name, prop in node.get("properties", {}).items():
+            path = f"{prefix}{name}"
+            paths.add(path)
+            for option in prop.get("anyOf", [prop]):
+                option = resolve(option)
+                if option.get("type") == "array" and "$ref" in option.get("items", {}):
+                    walk(option["items"], path + "[].")
+                elif "properties" in option:
+                    walk(option, path + ".")
+
+    walk(schema, "")
+    return paths
+
+
+def test_every_field_path_exists_in_the_filing_model():
+    known = _schema_paths()
+    assert "services[].hours_per_week" in known and "applicant.mailing_address.zip" in known
+    for section in PACK.fields.sections:
+        for f in section.fields:
+            assert f.path in known, f.path
+            for sub in f.fields:
+                assert f"{f.path}[].{sub.path}" in known, sub.path
+    for rule in PACK.rules:
+        for path in rule.fields:
+            assert re.sub(r"\[\d*\]", "[]", path) in known, (rule.id, path)
+    for path in PACK.notice.placeholders.values():
+        assert path in known, path
+
+
+def test_labels():
+    assert PACK.label("site.zip") == "ZIP code"
+    assert PACK.label("services[3].hours_per_week") == "Hours per week"
+    assert PACK.label("no.such.path") == "no.such.path"
+
+
+def test_unknown_state():
+    with pytest.raises(InputError) as exc:
+        get_pack("NY")
+    assert exc.value.path == "$.state" and "'NY'" in str(exc.value) and "CT" in str(exc.value)
+    with pytest.raises(InputError):
+        get_pack("../ct")
+
+
+# --- malformed packs -------------------------------------------------------------------------
+
+def broken(tmp_path: Path, file: str, old: str, new: str, line_offset: int = 0) -> tuple[Path, int]:
+    """A copy of the CT pack with `old` replaced by `new` in `file`.yaml, and the line where `new`
+    starts (plus `line_offset`): the line the load error must name."""
+    pack_dir = tmp_path / "ct"
+    shutil.copytree(FORMS_DIR / "ct", pack_dir)
+    path = pack_dir / f"{file}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {file}.yaml"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return pack_dir, text[: text.index(new)].count("\n") + 1 + line_offset
+
+
+MALFORMED = {
+    "yaml syntax": ("fees", "  - {up_to: 100000, fee: 2000}", "  - {up_to: 100000, fee: [2000}", 0, "not valid YAML"),
+    "unknown key": ("rules", "    check: site_state\n", "    check: site_state\n    colour: red\n", 1, "colour"),
+    "unknown check": ("rules", "    check: site_state\n", "    check: site_stat\n", 0, "unknown check 'site_stat'"),
+    "unknown rule field": ("rules", "fields: [site.state]", "fields: [site.stat]", 0, "unknown field 'site.stat'"),
+    "unknown form field": ("fields", "{path: site.zip,", "{path: site.zipcode,", 0, "site.zipcode"),
+    "unknown group field": ("fields", "{path: duration_weeks,", "{path: duration,", 0, "services[].duration"),
+    "unknown placeholder": ("filing_types", "from {beds_current} to", "from {beds_now} to", 0, "beds_now"),
+    "placeholder path": ("notice", "  equipment: project.equipment", "  equipment: project.equip", 0, "project.equip"),
+    "duplicate key": ("notice", "as_of: 2026-11-26\n", "as_of: 2026-11-26\nas_of: 2026-11-27\n", 1,
+                      "duplicate key 'as_of'"),
+    "bad fee tiers": ("fees", "  - {up_to: 100000, fee: 2000}\n  - {up_to: 500000, fee: 3000}",
+                      "  - {up_to: 500000, fee: 3000}\n  - {up_to: 100000, fee: 2000}", None, "tiers must rise"),
+    "open tier not last": ("fees", "  - {up_to: null, fee: 10000}", "  - {up_to: 20000000, fee: 10000}", None,
+                           "only the last may have up_to: null"),
+    "bad severity": ("rules", "    severity: warning\n    check: site_zip_town",
+                     "    severity: notice\n    check: site_zip_town", 0, "severity"),
+    "bad date": ("notice", "as_of: 2026-11-26\n", "as_of: 2026-13-26\n", 0, "2026-13-26"),
+    "missing citation": ("rules", "    citation: Conn. Gen. Stat. §19a-639a(a)\n", "", None, "citation"),
+    "unknown vocabulary": ("fields", "choices: components}", "choices: component}", 0, "component"),
+    "unknown filing type": ("fields", "Licensed beds now\", type: integer, required: [increase_beds]}",
+                            "Licensed beds now\", type: integer, required: [more_beds]}", 0, "unknown filing type"),
+    "unknown level": ("levels", "  inpatient:\n", "  detox:\n", 0, "detox"),
+    "clock row order": ("deadlines", "    after: completeness_review\n    days: 7",
+                        "    after: review_decision\n    days: 7", 0, "review_decision"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_pack_names_file_and_line(tmp_path, case):
+    file, old, new, offset, says = MALFORMED[case]
+    pack_dir, line = broken(tmp_path, file, old, new, offset or 0)
+    with pytest.raises(InputError) as exc:
+        load_pack(pack_dir)
+    text = str(exc.value)
+    assert says in text
+    where = re.match(rf"{re.escape(str(pack_dir / file))}\.yaml:(\d+): ", text)
+    assert where, text
+    if offset is not None:
+        assert int(where.group(1)) == line, text
+    assert "\n" not in text
+
+
+def test_fee_tier_errors_point_at_the_tiers(tmp_path):
+    pack_dir, _ = broken(tmp_path, "fees", "  - {up_to: null, fee: 10000}", "  - {up_to: 20000000, fee: 10000}")
+    lines = (pack_dir / "fees.yaml").read_text(encoding="utf-8").splitlines()
+    tiers_line = next(i for i, line in enumerate(lines, 1) if line.startswith("tiers:"))
+    with pytest.raises(InputError, match=rf"fees\.yaml:{tiers_line}: "):
+        load_pack(pack_dir)
+
+
+def test_missing_file_is_named(tmp_path):
+    pack_dir = tmp_path / "ct"
+    shutil.copytree(FORMS_DIR / "ct", pack_dir)
+    (pack_dir / "towns.yaml").unlink()
+    with pytest.raises(InputError, match=r"towns\.yaml"):
+        load_pack(pack_dir)
+
+
+def test_empty_file_is_named(tmp_path):
+    pack_dir = tmp_path / "ct"
+    shutil.copytree(FORMS_DIR / "ct", pack_dir)
+    (pack_dir / "levels.yaml").write_text("# nothing\n")
+    with pytest.raises(InputError, match=r"levels\.yaml:1: empty"):
+        load_pack(pack_dir)

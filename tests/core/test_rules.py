@@ -1,0 +1,501 @@
+"""Every checklist rule of the CT pack, both ways: the example passes it; a mutation of it fails it.
+
+Each failing case names the rule it must trip, the field the finding must point at, the
+other rules (if any) the same mutation also trips, and words the message must contain.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable
+
+import pytest
+
+from cone.checklist import run_checklist
+from cone.filing import Service
+from cone.pack import FORMS_DIR, Band, load_pack
+
+from .helpers import PACK, TYPE_FACTS, del_path, example, example_of_type, filing, findings, set_path
+
+RULES = {r.id: r for r in PACK.rules}
+
+
+@dataclass
+class Case:
+    mutate: Callable[[dict[str, Any]], Any]   # turns the example into a filing that fails the rule
+    at: str                                    # the field path the finding must name
+    says: tuple[str, ...] = ()                 # words the message must contain
+    also: frozenset[str] = frozenset()         # other rules the same mutation must trip
+
+
+def _set(path: str, value: Any) -> Callable[[dict], Any]:
+    return lambda d: set_path(d, path, value)
+
+
+def _del(path: str) -> Callable[[dict], Any]:
+    return lambda d: del_path(d, path)
+
+
+def _each(*steps: Callable[[dict], Any]) -> Callable[[dict], Any]:
+    def run(d: dict) -> None:
+        for step in steps:
+            step(d)
+    return run
+
+
+# One failing mutation of the example per rule of the pack (test_every_rule_has_a_failing_case).
+FAILING: dict[str, Case] = {
+    "notice.statement": Case(_del("applicant.legal_name"), "applicant.legal_name",
+                             ("under §19a-638", "legal name")),
+    "notice.scope": Case(_del("project.summary"), "project.summary", ("Scope and nature of the project",)),
+    "notice.address": Case(_del("site.street"), "site.street", ("street address", "'Street address'")),
+    "notice.capital_expenditure": Case(_del("project.capital_expenditure"), "project.capital_expenditure",
+                                       ("total capital expenditure", "0 if there is none")),
+    "form.required": Case(_del("applicant.contact.email"), "applicant.contact.email", ("'Contact e-mail'",)),
+    "form.choice": Case(lambda d: d["services"][0]["components"].append("yoga"), "services[0].components",
+                        ("'yoga'", "'Treatment components'", "group_therapy")),
+    "site.state": Case(_set("site.state", "NY"), "site.state", ("in NY", "Connecticut")),
+    "site.town": Case(_set("site.town", "Niantic"), "site.town", ("'Niantic'", "169 towns")),
+    "site.zip": Case(_set("site.zip", "10001"), "site.zip", ("10001", "not a Connecticut ZIP")),
+    "site.zip_town": Case(_set("site.zip", "06103"), "site.zip", ("06103", "East Lyme (06333, 06357)")),
+    "publication.newspaper": Case(_del("publication.newspaper"), "publication.newspaper", ("newspaper",)),
+    "publication.consecutive": Case(_set("publication.dates", ["2025-06-02", "2025-06-04", "2025-06-06"]),
+                                    "publication.dates", ("at least 3 consecutive days", "at most 1 consecutive day")),
+    "publication.window": Case(_set("planned_filing_date", "2025-06-23"), "planned_filing_date",
+                               ("(June 4, 2025)", "between June 24, 2025 and September 2, 2025",
+                                "planned filing date is June 23, 2025")),
+    "fee.matches": Case(_set("fee", 2000), "fee",
+                        ("capital expenditure of $10,000 (up to $50,000) is $1,000, not $2,000",)),
+    "services.schedule": Case(_del("services[1].hours_per_week"), "services[1].hours_per_week",
+                              ("'Individual and group counseling'",)),
+    "services.hours_band": Case(_each(_del("services[0].days_per_week"), _del("services[0].hours_per_day"),
+                                      _set("services[0].hours_per_week", 5)),
+                                "services[0].hours_per_week",
+                                ("runs 5 hours a week", "for adults runs 6 to 20 hours a week", "Intensive outpatient"),
+                                frozenset({"services.hours_typical"})),
+    "services.hours_typical": Case(_set("services[0].hours_per_day", Decimal("2.5")), "services[0].hours_per_week",
+                                   ("runs 7.5 hours a week", "usual 9 to under 20 hours", "for adults")),
+    "services.components": Case(lambda d: d["services"][0]["components"].remove("medication_management"),
+                                "services[0].components", ("medication management",)),
+    "project.beds_increase": Case(_each(dict.clear, lambda d: d.update(example_of_type("increase_beds")),
+                                        _set("project.beds_proposed", 16)),
+                                  "project.beds_proposed",
+                                  ("proposed bed count (16)", "current licensed bed count (16)")),
+    "crosscheck.summary_population": Case(
+        _set("project.summary", "establish an outpatient behavioral health care facility"), "project.summary",
+        ("(adults)",)),
+    "crosscheck.summary_facility": Case(_set("project.summary", "establish a counseling practice for adults"),
+                                        "project.summary", ("(outpatient behavioral health care facility)",)),
+    "applicant.entity_suffix": Case(_set("applicant.legal_name", "Hopewell Health Solutions"), "applicant.legal_name",
+                                    ("'Hopewell Health Solutions'", "limited liability company", "LLC")),
+}
+
+
+def mutated(mutate: Callable[[dict], Any]) -> dict[str, Any]:
+    data = example()
+    mutate(data)
+    return data
+
+
+def test_every_rule_has_a_failing_case():
+    assert set(FAILING) == set(RULES)
+
+
+def test_example_passes_every_rule():
+    assert findings(example()) == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(FAILING))
+def test_rule_fails(rule_id):
+    case, rule = FAILING[rule_id], RULES[rule_id]
+    found = findings(mutated(case.mutate))
+    assert {f.rule for f in found} == {rule_id} | case.also
+    mine = [f for f in found if f.rule == rule_id]
+    assert [f.field for f in mine] == [case.at]
+    [finding] = mine
+    assert finding.severity == rule.severity
+    if "{" not in rule.citation:
+        assert finding.citation == rule.citation
+    assert "{" not in finding.message and "}" not in finding.message
+    for words in case.says:
+        assert words in finding.message
+
+
+def only(data: dict[str, Any], rule_id: str) -> list:
+    """Findings of one rule for `data`."""
+    return [f for f in findings(data) if f.rule == rule_id]
+
+
+def rules_of(data: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f.rule, f.field) for f in findings(data)]
+
+
+# --- presence rules --------------------------------------------------------------------------
+
+def test_notice_statement_blank_name_counts_as_missing():
+    [f] = only(mutated(_set("applicant.legal_name", "   ")), "notice.statement")
+    assert f.field == "applicant.legal_name"
+
+
+def test_notice_statement_must_cite_the_statute(tmp_path):
+    """A pack whose notice statement drops the statute reference fails every filing's notice.statement."""
+    pack_dir = tmp_path / "ct"
+    shutil.copytree(FORMS_DIR / "ct", pack_dir)
+    notice_yaml = pack_dir / "notice.yaml"
+    notice_yaml.write_text(notice_yaml.read_text(encoding="utf-8").replace(
+        "pursuant to Connecticut General Statutes Sec. 19a-638, ", "", 1), encoding="utf-8")
+    pack = load_pack(pack_dir)
+    found = [(f.rule, f.field) for f in run_checklist(filing(example()), pack)]
+    assert found == [("notice.statement", "filing_type")]
+
+
+@pytest.mark.parametrize("path", ["site.street", "site.town"])
+def test_notice_address_each_part(path):
+    assert rules_of(mutated(_del(path))) == [("notice.address", path)]
+
+
+def test_capital_expenditure_zero_is_an_answer():
+    assert findings(mutated(_set("project.capital_expenditure", 0))) == []
+
+
+def test_one_gap_gives_one_finding():
+    """A field both a presence rule and the form require is reported once, by the specific rule."""
+    data = mutated(_each(_del("project.summary"), _del("site.street"), _del("publication.newspaper")))
+    assert sorted(rules_of(data)) == [("notice.address", "site.street"), ("notice.scope", "project.summary"),
+                                      ("publication.newspaper", "publication.newspaper")]
+
+
+@pytest.mark.parametrize("filing_type", sorted(TYPE_FACTS))
+def test_every_required_field_of_every_filing_type(filing_type):
+    """Removing any answer the pack requires for a filing type gives exactly one error naming it."""
+    assert findings(example_of_type(filing_type)) == []
+    required = [f.path for s in PACK.sections_for(filing_type) for f in s.fields if f.required_for(filing_type)]
+    assert required, filing_type
+    for path in required:
+        data = example_of_type(filing_type)
+        del_path(data, path)
+        errors = [(f.rule, f.field) for f in findings(data) if f.severity == "error"]
+        assert len(errors) == 1 and errors[0][1] == path, (path, errors)
+
+
+def test_type_specific_notice_facts_are_required_by_notice_scope():
+    data = example_of_type("transfer_of_ownership")
+    del_path(data, "project.transferee")
+    [f] = only(data, "notice.scope")
+    assert f.field == "project.transferee" and "'New owner (transferee)'" in f.message
+
+
+def test_required_program_answers():
+    data = mutated(_each(_del("services[1].name"), _del("services[0].level")))
+    assert sorted(rules_of(data)) == [("form.required", "services[0].level"), ("form.required", "services[1].name")]
+
+
+def test_new_facility_needs_programs():
+    assert rules_of(mutated(_set("services", []))) == [("form.required", "services")]
+
+
+def test_facility_type_required_only_for_new_facility():
+    assert rules_of(mutated(_del("project.facility_type"))) == [("form.required", "project.facility_type")]
+    data = example_of_type("transfer_of_ownership")
+    del_path(data, "project.facility_type")
+    assert findings(data) == []
+
+
+# --- choices ---------------------------------------------------------------------------------
+
+def test_unknown_entity_type():
+    [f] = only(mutated(_set("applicant.entity_type", "partnership")), "form.choice")
+    assert f.field == "applicant.entity_type" and "'partnership'" in f.message and "llc" in f.message
+
+
+def test_unknown_level_is_a_choice_error_not_a_band_error():
+    data = mutated(_set("services[0].level", "day_program"))
+    assert rules_of(data) == [("form.choice", "services[0].level")]
+
+
+# --- site ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, suggestion", [("east lyme", "East Lyme"), ("Eastlyme", "East Lyme"),
+                                               ("NEW HAVEN", "New Haven"), ("Windsorlocks", "Windsor Locks")])
+def test_town_misspelled_with_suggestion(typed, suggestion):
+    [f] = only(mutated(_set("site.town", typed)), "site.town")
+    assert f.message.endswith(f"(did you mean {suggestion}?).")
+
+
+def test_town_unknown_without_suggestion():
+    [f] = only(mutated(_set("site.town", "Springfield")), "site.town")
+    assert "did you mean" not in f.message
+
+
+def test_non_ct_state_with_ct_facts_is_one_error():
+    assert rules_of(mutated(_set("site.state", "MA"))) == [("site.state", "site.state")]
+
+
+def test_zip_plus_four_is_checked_on_its_first_five_digits():
+    assert findings(mutated(_set("site.zip", "06333-1234"))) == []
+    assert rules_of(mutated(_set("site.zip", "06103-1234"))) == [("site.zip_town", "site.zip")]
+
+
+def test_zip_of_another_state_is_an_error_not_a_town_mismatch():
+    assert rules_of(mutated(_set("site.zip", "02108"))) == [("site.zip", "site.zip")]
+
+
+def test_zip_town_mismatch_for_a_big_town_does_not_list_its_zips():
+    data = mutated(_each(_set("site.town", "Hartford"), _set("site.zip", "06333")))
+    [f] = only(data, "site.zip_town")
+    assert "not a ZIP code of Hartford;" in f.message
+
+
+def test_zip_shared_by_two_towns_is_fine_for_both():
+    for town in ("Hartford", "West Hartford"):
+        assert findings(mutated(_each(_set("site.town", town), _set("site.zip", "06105")))) == []
+
+
+# --- publication -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dates, ok", [
+    (["2025-06-02", "2025-06-03", "2025-06-04"], True),
+    (["2025-06-04", "2025-06-02", "2025-06-03"], True),          # order does not matter
+    (["2025-05-30", "2025-05-31", "2025-06-01", "2025-06-02"], True),
+    (["2025-06-02", "2025-06-03", "2025-06-03"], False),         # a repeated day is not a third day
+    (["2025-06-02", "2025-06-03"], False),
+    (["2025-06-30", "2025-07-01", "2025-07-02"], True),          # across a month end
+])
+def test_consecutive_days(dates, ok):
+    data = mutated(_each(_set("publication.dates", dates), _set("planned_filing_date", "2025-07-25")))
+    assert (only(data, "publication.consecutive") == []) is ok
+
+
+def test_window_edges():
+    """Last run June 4, 2025: file June 24 (day 20) to September 2 (day 90), both inclusive."""
+    for planned, ok in [("2025-06-23", False), ("2025-06-24", True), ("2025-09-02", True), ("2025-09-03", False)]:
+        assert (only(mutated(_set("planned_filing_date", planned)), "publication.window") == []) is ok, planned
+
+
+def test_window_late_message():
+    [f] = only(mutated(_set("planned_filing_date", "2025-09-03")), "publication.window")
+    assert "file between June 24, 2025 and September 2, 2025" in f.message
+    assert "the planned filing date is September 3, 2025" in f.message
+
+
+def test_window_counts_from_the_last_day_of_the_qualifying_run():
+    """A stray later date (a fourth, non-consecutive run) does not move the window."""
+    data = mutated(_set("publication.dates", ["2025-06-02", "2025-06-03", "2025-06-04", "2025-06-20"]))
+    assert only(data, "publication.window") == []
+
+
+# --- fee -------------------------------------------------------------------------------------
+
+TIER_EDGES = [  # (capital expenditure, fee)
+    ("0", 1000), ("50000", 1000), ("50000.01", 2000), ("100000", 2000), ("100000.01", 3000),
+    ("500000", 3000), ("500000.01", 4000), ("1000000", 4000), ("1000000.01", 5000),
+    ("5000000", 5000), ("5000000.01", 8000), ("10000000", 8000), ("10000000.01", 10000), ("999999999999.99", 10000),
+]
+
+
+@pytest.mark.parametrize("capex, fee", TIER_EDGES)
+def test_fee_tier_edges(capex, fee):
+    right = mutated(_each(_set("project.capital_expenditure", Decimal(capex)), _set("fee", fee)))
+    assert only(right, "fee.matches") == []
+    wrong_fee = 2000 if fee == 1000 else 1000
+    wrong = mutated(_each(_set("project.capital_expenditure", Decimal(capex)), _set("fee", wrong_fee)))
+    [f] = only(wrong, "fee.matches")
+    assert f"is ${fee:,}, not ${wrong_fee:,}" in f.message
+
+
+def test_fee_message_names_the_tier():
+    data = mutated(_each(_set("project.capital_expenditure", Decimal("50000.01")), _set("fee", 1000)))
+    [f] = only(data, "fee.matches")
+    assert f.message == ("The filing fee for a capital expenditure of $50,000.01 (over $50,000 to $100,000) "
+                         "is $2,000, not $1,000.")
+
+
+def test_fee_with_cents_mismatch():
+    [f] = only(mutated(_set("fee", Decimal("1000.50"))), "fee.matches")
+    assert "not $1,000.50" in f.message
+
+
+# --- services: schedule, bands, components ---------------------------------------------------
+
+def _program(level: str, hours: float, population: str | None = None,
+             components: list[str] | None = None) -> dict[str, Any]:
+    if components is None:
+        components = [c for c in PACK.levels.levels[level].components]
+    service = {"level": level, "name": "Program", "hours_per_week": hours, "components": components}
+    if population:
+        service["population"] = population
+    return service
+
+
+def band_findings(level: str, hours: float, population: str | None = None) -> set[str]:
+    data = example()
+    data["services"] = [_program(level, hours, population)]
+    return {f.rule for f in findings(data)}
+
+
+OK, WARN, ERR = set(), {"services.hours_typical"}, {"services.hours_typical", "services.hours_band"}
+
+
+@pytest.mark.parametrize("level, population, hours, expected", [
+    # IOP, adults (default band): hard 6-20, typical 9 to under 20
+    ("iop", None, 9, OK), ("iop", None, 12, OK), ("iop", None, 8, WARN), ("iop", None, 6, WARN),
+    ("iop", None, 5, ERR), ("iop", None, 5.9, ERR), ("iop", None, 19.5, OK), ("iop", None, 20, WARN),
+    ("iop", None, 20.5, ERR), ("iop", "adults", 8, WARN),
+    # IOP, adolescents and children: hard 4-20, typical 6 to under 20
+    ("iop", "adolescents", 6, OK), ("iop", "adolescents", 5, WARN), ("iop", "adolescents", 4, WARN),
+    ("iop", "adolescents", 3.5, ERR), ("iop", "children", 6, OK), ("iop", "children", 3, ERR),
+    ("iop", "older_adults", 5, ERR),
+    # PHP: hard 15-40, typical 20-30
+    ("php", None, 20, OK), ("php", None, 30, OK), ("php", None, 19, WARN), ("php", None, 31, WARN),
+    ("php", None, 15, WARN), ("php", None, 14.5, ERR), ("php", None, 40, WARN), ("php", None, 41, ERR),
+    ("php", "adolescents", 10, ERR),
+    # outpatient: hard 0.5 to under 9, typical 1-3
+    ("outpatient", None, 1, OK), ("outpatient", None, 3, OK), ("outpatient", None, 4, WARN),
+    ("outpatient", None, 0.5, WARN), ("outpatient", None, 0.25, ERR), ("outpatient", None, 8.9, WARN),
+    ("outpatient", None, 9, ERR),
+    # residential and inpatient: round the clock
+    ("residential", None, 168, OK), ("residential", None, 120, WARN), ("residential", None, 40, ERR),
+    ("inpatient", None, 168, OK), ("inpatient", None, 99, ERR),
+])
+def test_hours_bands(level, population, hours, expected):
+    assert band_findings(level, hours, population) == expected
+
+
+def test_band_message_for_adolescents():
+    data = example()
+    data["services"] = [_program("iop", 3, "adolescents")]
+    data["services"][0]["name"] = "Teen IOP"
+    [f] = only(data, "services.hours_band")
+    assert f.field == "services[0].hours_per_week"
+    assert f.message == ("'Teen IOP' is declared Intensive outpatient (IOP, ASAM 2.1) but runs 3 hours a week; "
+                         "Intensive outpatient (IOP, ASAM 2.1) for adolescents runs 4 to 20 hours a week. "
+                         "Correct the schedule or the level of care.")
+
+
+def test_hours_from_days_times_hours_per_day():
+    """The example's IOP states 3 days x 3 hours: 9 hours is adult-typical; 3 x 2 is not."""
+    [f] = only(mutated(_set("services[0].hours_per_day", 2)), "services.hours_typical")
+    assert "runs 6 hours a week" in f.message
+
+
+def test_stated_hours_per_week_wins_over_days_times_hours():
+    assert findings(mutated(_set("services[0].hours_per_week", 12))) == []
+
+
+def test_project_population_applies_when_program_gives_none():
+    data = mutated(_each(_set("project.populations", ["adolescents"]), _set("project.summary",
+                         "establish an outpatient behavioral health care facility for adolescents"),
+                         _set("services[0].hours_per_day", 2)))
+    assert findings(data) == []      # 6 hours: typical for adolescents, a warning for adults
+
+
+def test_schedule_missing_days_only():
+    data = mutated(_del("services[0].days_per_week"))
+    [f] = only(data, "services.schedule")
+    assert f.field == "services[0].hours_per_week" and "'Adult Intensive Outpatient Program'" in f.message
+
+
+def test_php_components():
+    data = example()
+    data["services"] = [_program("php", 25, components=["group_therapy", "individual_therapy"])]
+    [f] = only(data, "services.components")
+    assert f.field == "services[0].components"
+    assert "does not list medication management, psychiatric evaluation;" in f.message
+    data["services"] = [_program("php", 25)]
+    assert only(data, "services.components") == []
+
+
+def test_levels_without_components_are_not_checked():
+    data = example()
+    data["services"] = [_program("outpatient", 1, components=[])]
+    assert findings(data) == []
+
+
+def test_band_contains_bounds():
+    band = Band(at_least=6, below=20)
+    assert band.contains(6) and band.contains(19.99) and not band.contains(20) and not band.contains(5.99)
+    assert Band(at_least=6, at_most=20).contains(20)
+    assert Band(at_least=9, below=20).describe() == "9 to under 20"
+    assert Band(at_least=0.5, at_most=3).describe() == "0.5 to 3"
+
+
+def test_weekly_hours():
+    assert Service(days_per_week=4, hours_per_day=2.5).weekly_hours() == 10
+    assert Service(hours_per_week=7, days_per_week=4, hours_per_day=2.5).weekly_hours() == 7
+    assert Service(days_per_week=4).weekly_hours() is None
+
+
+# --- beds ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("current, proposed, ok", [(16, 24, True), (16, 17, True), (16, 16, False), (16, 12, False),
+                                                    (0, 1, True)])
+def test_beds_increase(current, proposed, ok):
+    data = example_of_type("increase_beds")
+    set_path(data, "project.beds_current", current)
+    set_path(data, "project.beds_proposed", proposed)
+    assert (only(data, "project.beds_increase") == []) is ok
+
+
+# --- cross-checks ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("summary, ok", [
+    ("establish an outpatient behavioral health care facility for Adults", True),
+    ("establish an adult outpatient mental health clinic", True),
+    ("establish an outpatient behavioral health care facility for young people", False),
+])
+def test_summary_mentions_population(summary, ok):
+    assert (only(mutated(_set("project.summary", summary)), "crosscheck.summary_population") == []) is ok
+
+
+def test_summary_population_any_of_several():
+    data = mutated(_each(_set("project.populations", ["adults", "adolescents"]),
+                         _set("project.summary", "establish a behavioral health care facility for teens")))
+    assert only(data, "crosscheck.summary_population") == []
+    set_path(data, "project.summary", "establish a behavioral health care facility")
+    [f] = only(data, "crosscheck.summary_population")
+    assert "(adults, adolescents)" in f.message
+
+
+def test_summary_word_must_start_a_word():
+    """'badult' does not mention adults; the match is at a word start."""
+    data = mutated(_set("project.summary", "establish a badult behavioral health care facility"))
+    assert len(only(data, "crosscheck.summary_population")) == 1
+
+
+def test_facility_type_without_words_is_not_cross_checked():
+    data = mutated(_each(_set("project.facility_type", "other"),
+                         _set("project.summary", "establish a clinic for adults")))
+    assert findings(data) == []
+
+
+@pytest.mark.parametrize("entity_type, name, ok", [
+    ("llc", "Hopewell Health Solutions, LLC", True),
+    ("llc", "Hopewell Health Solutions L.L.C.", True),
+    ("llc", "hopewell health solutions llc", True),
+    ("llc", "Hopewell Health Solutions Limited Liability Company", True),
+    ("llc", "Hopewell Health Solutions", False),
+    ("llc", "Hopewell Health Solutions, Inc.", False),
+    ("llc", "HopewellLLC", False),                      # a suffix must be its own word
+    ("corporation", "Shoreline Health, Inc.", True),
+    ("corporation", "Shoreline Health Corporation", True),
+    ("corporation", "Shoreline Health, LLC", False),
+    ("nonprofit_corporation", "Shoreline Health, Inc.", True),
+    ("limited_partnership", "Shoreline Partners, L.P.", True),
+    ("limited_partnership", "Shoreline Partners", False),
+    ("government", "Town of East Lyme", True),
+    ("other", "Jordan Avery", True),
+])
+def test_entity_suffix(entity_type, name, ok):
+    data = mutated(_each(_set("applicant.entity_type", entity_type), _set("applicant.legal_name", name)))
+    found = only(data, "applicant.entity_suffix")
+    assert (found == []) is ok
+    if not ok:
+        assert found[0].citation == next(e.citation for e in PACK.meta.entity_types if e.id == entity_type)
+
+
+# --- findings order and severity -------------------------------------------------------------
+
+def test_errors_come_before_warnings():
+    data = mutated(_each(_set("site.zip", "06103"), _set("site.state", "NY")))
+    assert [f.severity for f in findings(data)] == ["error", "warning"]

@@ -23,7 +23,7 @@ def test_api_has_no_server_errors(server, api, example, tmp_path):
          "--checks", "not_a_server_error", "-H", f"Authorization: Bearer {api.token}",
          "--max-examples", "40", "--seed", "20261126", "--phases", "examples,coverage,fuzzing",
          "--report", "json", "--report-json-path", str(report), "--no-color"],
-        capture_output=True, text=True, timeout=900)
+        capture_output=True, text=True, timeout=900, cwd=tmp_path)
     summary = out.stdout[-3000:]
     print("\n" + summary)
     cases = re.findall(r"(\d+) generated", summary)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -44,10 +45,28 @@ class Api:
         return status, json.loads(raw) if raw else None
 
 
+def _fresh_database(workdir: Path) -> str:
+    """SQLite in `workdir`, or, when CONE_TEST_DATABASE_URL names a PostgreSQL server, a new
+    database of its own there (servers of parallel test workers must not share one)."""
+    base = os.environ.get("CONE_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{workdir / 'cone.sqlite'}"
+    import secrets
+
+    import sqlalchemy as sa
+
+    name = f"cone_system_{secrets.token_hex(4)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     workdir = tmp_path_factory.mktemp("live")
-    srv = LiveServer(workdir, f"sqlite:///{workdir / 'cone.sqlite'}")
+    srv = LiveServer(workdir, _fresh_database(workdir))
     srv.setup(USERS)
     srv.start()
     yield srv

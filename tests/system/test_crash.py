@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import Api
 
-pytestmark = pytest.mark.system
+pytestmark = [pytest.mark.system, pytest.mark.db]   # also run on PostgreSQL
 
 
 def _save_loop(api: Api, filing_id: int, body: dict, stop: threading.Event, acked: list[int]) -> None:

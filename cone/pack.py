@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import os
+import pickle
 import re
 import string
 from decimal import Decimal
@@ -26,7 +29,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a pack read back from the cache never validates, so its models need no validators.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Sourced(Spec):
@@ -446,4 +450,37 @@ def get_pack(state: str) -> Pack:
     if not re.fullmatch(r"[A-Za-z]{2}", state) or not (directory / "pack.yaml").is_file():
         available = sorted(p.name.upper() for p in FORMS_DIR.iterdir() if (p / "pack.yaml").is_file())
         raise InputError(f"no rule pack for state '{state}' (available: {', '.join(available)})", path="$.state")
-    return load_pack(directory)
+    return _cached(directory)
+
+
+def _cache_file(directory: Path) -> Path:
+    """Where the checked pack is kept, named by the content of its files and of the code that reads them."""
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    for path in [*(directory / f"{name}.yaml" for name in FILES), code / "pack.py", code / "checks.py", code / "filing.py"]:
+        digest.update(path.read_bytes() if path.exists() else b"")
+    root = Path(os.environ.get("CONE_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cone")
+    return root / "packs" / f"{directory.name}-{digest.hexdigest()[:32]}.pickle"
+
+
+def _cached(directory: Path) -> Pack:
+    """load_pack, kept between processes: parsing and checking the YAML is most of `cone notice`'s
+    start-up. The cache holds only what this user's own process wrote; any problem reading or
+    writing it falls back to loading the YAML."""
+    path = _cache_file(directory)
+    try:
+        with path.open("rb") as f:
+            pack = pickle.load(f)
+        if isinstance(pack, Pack) and pack.directory == directory:
+            return pack
+    except Exception:  # noqa: BLE001 (a missing, stale or damaged cache is simply rebuilt)
+        pass
+    pack = load_pack(directory)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError:
+        pass
+    return pack

@@ -1,4 +1,4 @@
-"""The `cone` command line: check, notice, timeline, schema (and pdf, import where installed).
+"""The `cone` command line: check, notice, timeline, schema, pdf and import.
 
 Exit codes for every subcommand: 0 success (warnings allowed), 1 the filing has error
 findings (printed), 2 the input cannot be used (one line on stderr naming file and path).
@@ -19,6 +19,7 @@ RELEVANT: dict[str, tuple[str, ...]] = {
     "check": ("",),
     "notice": ("notice.",),
     "timeline": ("publication.", "fee.", "notice.capital_expenditure"),
+    "pdf": ("",),
 }
 
 
@@ -123,6 +124,61 @@ def cmd_schema(args) -> int:
     return OK
 
 
+def _exhibit(spec: str) -> tuple[str, bytes]:
+    name, sep, path = spec.partition("=")
+    if not sep or not name.strip() or not path:
+        raise InputError(f"--exhibit takes NAME=PATH.pdf, not {spec!r}")
+    return name.strip(), _read(path)[1]
+
+
+def _cache_dir() -> Path:
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cone" / "pdf"
+
+
+def cmd_pdf(args) -> int:
+    from . import pdf
+
+    source, filing, pack = _load(args.file)
+    exhibits = [_exhibit(spec) for spec in args.exhibit]
+    findings = _findings("pdf", filing, pack)
+    if args.html:
+        Path(args.html).write_text(pdf.render_html(filing, pack, final=args.final), encoding="utf-8")
+    if not args.no_cache:
+        pdf.use_cache_directory(_cache_dir())
+    try:
+        data = pdf.render_packet(filing, pack, final=args.final, exhibits=exhibits, cache=not args.no_cache)
+    except pdf.FinalBlocked as blocked:
+        print(f"cone: {source}: {blocked}; no PDF written", file=sys.stderr)
+        _print_findings(blocked.findings, sys.stderr)
+        return FINDINGS
+    out = Path(args.output)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        raise InputError(f"cannot write file: {exc.strerror}", source=args.output) from None
+    _print_findings(findings, sys.stderr)
+    return _exit_for(findings)
+
+
+def cmd_import(args) -> int:
+    from .filing import loads
+    from .pdf import extract_filing
+
+    source, data = _read(args.file)
+    try:
+        text = extract_filing(data)
+        loads(text)
+    except InputError as exc:
+        exc.source = exc.source or source
+        raise
+    sys.stdout.write(text)
+    return OK
+
+
 def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cone", description="Certificate-of-Need filing helper.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -140,6 +196,18 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
     p.set_defaults(run=cmd_timeline)
     p = sub.add_parser("schema", help="print the JSON Schema of cone.filing/1")
     p.set_defaults(run=cmd_schema)
+    p = sub.add_parser("pdf", help="write the application packet as PDF/A-3b (draft unless --final)")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p.add_argument("--final", action="store_true", help="refuse while error findings remain; no watermark or appendix")
+    p.add_argument("--exhibit", action="append", default=[], metavar="NAME=PATH.pdf",
+                   help="attach a PDF exhibit (repeat, in the order the application cites them)")
+    p.add_argument("--html", metavar="OUT.html", help="also write the HTML of the packet's own pages")
+    p.add_argument("--no-cache", action="store_true", help="render every part afresh")
+    p.set_defaults(run=cmd_pdf)
+    p = sub.add_parser("import", help="print the filing JSON embedded in a packet PDF")
+    p.add_argument("file", help="a PDF written by cone pdf")
+    p.set_defaults(run=cmd_import)
     for add in extra:
         add(sub)
     return parser
@@ -151,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except InputError as exc:
-        print(f"cone: {exc}", file=sys.stderr)
+        one_line = str(exc).replace("\r", "\\r").replace("\n", "\\n")   # a file name may hold a newline
+        print(f"cone: {one_line}", file=sys.stderr)
         return BAD_INPUT
     except BrokenPipeError:
         return OK

@@ -1,0 +1,164 @@
+"""Merge rendered parts and exhibits into one PDF/A-3b packet with pikepdf.
+
+Parts arrive as separate PDFs; exhibits are placed, scaled, inside the running header and
+footer of a blank chrome page (as form XObjects: their links, forms and scripts are not
+carried over); then every page gets "Page X of Y", and the packet its outline, page labels,
+XMP metadata, the sRGB output intent and the embedded filing.json.
+Dates come from the caller, so the same input always gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, Rectangle, String
+
+from ..errors import InputError
+from .render import ASSETS
+from .stamp import stamp_page_numbers
+
+LETTER = (612, 792)
+EXHIBIT_BOX = Rectangle(36, 52, 576, 738)   # inside the stamped header and footer
+ATTACHMENT = "filing.json"
+PRODUCER = "cone (WeasyPrint, pikepdf)"
+
+
+@dataclass
+class Piece:
+    """A run of packet pages with one bookmark: a rendered part, then the exhibit it introduces, then children."""
+
+    title: str
+    pdf: bytes | None = None          # rendered part
+    exhibit: pikepdf.Pdf | None = None
+    level: int = 1
+    children: list[Piece] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    date: dt.datetime
+
+
+def _pdf_date(d: dt.datetime) -> str:
+    return d.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _overlay(page: pikepdf.Page, form: pikepdf.Object, name: str, rect: Rectangle) -> None:
+    """Draw `form` over the page, scaled into rect (pikepdf's add_overlay picks random resource
+    names, which would make the output differ from run to run)."""
+    placed = page.add_resource(form, Name.XObject, Name(name))
+    drawing = page.calc_form_xobject_placement(form, placed, rect, allow_shrink=True, allow_expand=True)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n" + drawing)
+
+
+def _place_exhibit(out: pikepdf.Pdf, exhibit: pikepdf.Pdf, chrome: pikepdf.Object) -> None:
+    for page in exhibit.pages:
+        form = out.copy_foreign(page.as_form_xobject())
+        target = out.add_blank_page(page_size=LETTER)
+        _overlay(target, form, "/ConeExhibit", EXHIBIT_BOX)
+        _overlay(target, chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))   # watermark over the exhibit
+
+
+def _append(out: pikepdf.Pdf, piece: Piece, chrome: pikepdf.Object | None) -> None:
+    if piece.pdf is not None:
+        with pikepdf.open(io.BytesIO(piece.pdf)) as src:
+            out.pages.extend(src.pages)
+    if piece.exhibit is not None:
+        _place_exhibit(out, piece.exhibit, chrome)
+
+
+def _attach_filing(out: pikepdf.Pdf, filing_json: str, date: str) -> None:
+    data = filing_json.encode("utf-8")
+    stream = pikepdf.Stream(out, data)
+    stream.Type = Name.EmbeddedFile
+    stream.Subtype = Name("/application/json")
+    stream.Params = Dictionary(Size=len(data), ModDate=String(date))
+    spec = out.make_indirect(Dictionary(
+        Type=Name.Filespec, F=String(ATTACHMENT), UF=String(ATTACHMENT),
+        Desc=String("The filing (cone.filing/1 JSON) this application was generated from"),
+        AFRelationship=Name.Source, EF=Dictionary(F=stream, UF=stream)))
+    out.Root.Names = Dictionary(EmbeddedFiles=Dictionary(Names=Array([String(ATTACHMENT), spec])))
+    out.Root.AF = Array([spec])
+
+
+def _pdfa(out: pikepdf.Pdf, meta: Metadata) -> None:
+    icc = pikepdf.Stream(out, (ASSETS / "sRGB2014.icc").read_bytes())
+    icc.N = 3
+    out.Root.OutputIntents = Array([Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
+        Info=String("sRGB IEC61966-2.1"), DestOutputProfile=icc)])
+    out.Root.Lang = String(meta.language)
+    out.Root.MarkInfo = Dictionary(Marked=False)
+    date = _pdf_date(meta.date)
+    out.docinfo = out.make_indirect(Dictionary(
+        Title=String(meta.title), Author=String(meta.author), Subject=String(meta.subject),
+        Keywords=String(meta.keywords), Creator=String("cone"), Producer=String(PRODUCER),
+        CreationDate=String(date), ModDate=String(date)))
+    iso = meta.date.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["pdfaid:part"] = "3"
+        xmp["pdfaid:conformance"] = "B"
+        xmp["dc:title"] = meta.title
+        xmp["dc:creator"] = [meta.author]
+        xmp["dc:description"] = meta.subject
+        xmp["dc:language"] = {meta.language}
+        xmp["pdf:Keywords"] = meta.keywords
+        xmp["pdf:Producer"] = PRODUCER
+        xmp["xmp:CreatorTool"] = "cone"
+        xmp["xmp:CreateDate"] = iso
+        xmp["xmp:ModifyDate"] = iso
+        xmp["xmp:MetadataDate"] = iso
+
+
+def assemble(pieces: list[Piece], blank: bytes | None, meta: Metadata, filing_json: str) -> bytes:
+    """The packet: pieces in order, exhibits on `blank` chrome pages, page numbers stamped, with
+    outline, page labels, PDF/A metadata and filing.json."""
+    out = pikepdf.new()
+    chrome = None
+    if blank is not None:
+        with pikepdf.open(io.BytesIO(blank)) as src:
+            chrome = out.copy_foreign(src.pages[0].as_form_xobject())
+    outline: list[OutlineItem] = []
+    for piece in pieces:
+        start = len(out.pages)
+        item = OutlineItem(piece.title, start)
+        _append(out, piece, chrome)
+        for child in piece.children:
+            item.children.append(OutlineItem(child.title, len(out.pages)))
+            _append(out, child, chrome)
+        outline.append(item)
+    stamp_page_numbers(out)
+    with out.open_outline() as tree:
+        tree.root.extend(outline)
+    out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+    out.Root.PageMode = Name.UseOutlines
+    _attach_filing(out, filing_json, _pdf_date(meta.date))
+    _pdfa(out, meta)
+    buffer = io.BytesIO()
+    out.save(buffer, min_version="1.7", deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def extract_filing(pdf_bytes: bytes) -> str:
+    """The text of the embedded filing.json of a packet, or InputError."""
+    try:
+        with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+            files = pdf.attachments
+            if ATTACHMENT not in files:
+                raise InputError(f"this PDF has no embedded {ATTACHMENT}; it was not generated by cone")
+            data = files[ATTACHMENT].get_file().read_bytes()
+    except pikepdf.PdfError:
+        raise InputError("not a readable PDF") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"the embedded {ATTACHMENT} is not UTF-8 text") from None

@@ -1,0 +1,219 @@
+"""What each part of the packet shows, as plain data (strings, numbers, lists, dicts).
+
+Pure functions of the filing and its pack: the templates only lay these values out, so
+every label, value and status here is what the PDF prints. Nothing in here is markup,
+except the notice's HTML, which cone.notice has already escaped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from markupsafe import Markup
+
+from ..checklist import Finding
+from ..fee import fee_for
+from ..filing import Filing
+from ..money import format_money
+from ..notice import render_notice
+from ..pack import FieldDef, Pack, Section
+from ..paths import get_path, is_blank
+from ..timeline import filing_window
+
+_LIST_TYPES = ("multichoice", "date_list")
+
+
+def long_date(d: dt.date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def _vocab_label(pack: Pack, vocab: str | None, code: str) -> str:
+    item = pack.vocab.get(vocab or "", {}).get(code)
+    return item.label if item else code
+
+
+def format_value(f: FieldDef, value: Any, pack: Pack) -> str:
+    """A non-blank answer as the form prints it."""
+    if f.type == "money":
+        return format_money(value)
+    if f.type == "integer":
+        return f"{value:,}"
+    if f.type == "number":
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if f.type == "date":
+        return long_date(value)
+    if f.type == "date_list":
+        return "; ".join(long_date(d) for d in value)
+    if f.type == "choice":
+        return _vocab_label(pack, f.choices, value)
+    if f.type == "multichoice":
+        return "; ".join(_vocab_label(pack, f.choices, v) for v in value)
+    return str(value)
+
+
+def _row(f: FieldDef, value: Any, pack: Pack, filing_type: str) -> dict[str, Any]:
+    blank = is_blank(value)
+    return {"label": f.label, "value": "" if blank else format_value(f, value, pack), "blank": blank,
+            "required": f.required_for(filing_type), "long": f.type == "textarea"}
+
+
+def _group(f: FieldDef, items: list[Any], pack: Pack, filing_type: str) -> dict[str, Any]:
+    """A repeating group: one wide table when every item field is a scalar, else a table per item."""
+    if all(sub.type not in _LIST_TYPES and sub.type != "textarea" for sub in f.fields):
+        numeric = {"money", "integer", "number"}
+        return {"kind": "table", "label": f.label, "empty": not items, "required": f.required_for(filing_type),
+                "columns": [{"label": sub.label, "num": sub.type in numeric} for sub in f.fields],
+                "rows": [[{**_row(sub, get_path(item, sub.path), pack, filing_type), "num": sub.type in numeric}
+                          for sub in f.fields] for item in items]}
+    blocks = []
+    for i, item in enumerate(items, 1):
+        rows = [_row(sub, get_path(item, sub.path), pack, filing_type) for sub in f.fields]
+        name = next((r["value"] for r, sub in zip(rows, f.fields) if sub.type == "text" and not r["blank"]), "")
+        blocks.append({"title": f"{f.item_label or 'Item'} {i}" + (f": {name}" if name else ""),
+                       "rows": [r for r in rows if not (r["blank"] and not r["required"])]})
+    return {"kind": "items", "label": f.label, "empty": not items, "required": f.required_for(filing_type),
+            "items": blocks}
+
+
+def _notes(filing: Filing, pack: Pack) -> dict[str, str]:
+    """Derived facts printed under an answer: the fee a capital expenditure sets."""
+    amount = filing.project.capital_expenditure
+    if amount is None:
+        return {}
+    fee = fee_for(pack.fees, amount)
+    return {"project.capital_expenditure": f"Filing fee: {format_money(fee.amount)} "
+                                           f"(capital expenditure {fee.tier}; {fee.citation})."}
+
+
+def section_context(section: Section, filing: Filing, pack: Pack, number: int) -> dict[str, Any] | None:
+    """One main-form section, or None when it is optional and the filing answers none of it."""
+    notes = _notes(filing, pack)
+    entries: list[dict[str, Any]] = []
+    answered = False
+    required = False
+    for f in section.fields:
+        value = get_path(filing, f.path)
+        answered |= not is_blank(value)
+        required |= f.required_for(filing.filing_type)
+        if is_blank(value) and isinstance(f.required, list) and filing.filing_type not in f.required:
+            continue  # a question for other filing types
+        if f.type == "group":
+            entries.append(_group(f, list(value or []), pack, filing.filing_type))
+        else:
+            row = _row(f, value, pack, filing.filing_type)
+            row["kind"] = "row"
+            row["note"] = notes.get(f.path, "")
+            entries.append(row)
+    if not answered and not required:
+        return None
+    # Consecutive plain rows share one answers table.
+    blocks: list[dict[str, Any]] = []
+    for e in entries:
+        if e["kind"] == "row":
+            if not blocks or blocks[-1]["kind"] != "rows":
+                blocks.append({"kind": "rows", "rows": []})
+            blocks[-1]["rows"].append(e)
+        else:
+            blocks.append(e)
+    return {"id": section.id, "number": number, "title": section.title, "intro": section.intro or "", "blocks": blocks}
+
+
+def principles_context(filing: Filing, pack: Pack, number: int, final: bool) -> dict[str, Any]:
+    return {"number": number, "title": "Public need and access: review principles",
+            "intro": "How the project addresses each principle and guideline of Conn. Gen. Stat. §19a-639(a), "
+                     "as §19a-639a(a) requires.",
+            "principles": [{"number": p.number, "citation": p.citation, "text": p.text,
+                            "unverified": p.status == "unverified" and not final,
+                            "answer": filing.principles.get(p.id, "")} for p in pack.principles]}
+
+
+def _mark(flagged: list[Finding], ok_detail: str) -> tuple[str, str]:
+    if flagged:
+        return "flag", " ".join(f.message for f in flagged[:3]) + (f" (and {len(flagged) - 3} more)" if len(flagged) > 3 else "")
+    return "ok", ok_detail
+
+
+def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict[str, Any]],
+                  final: bool) -> dict[str, Any]:
+    """The first page: who files what, and the application checklist ticked or flagged from the findings."""
+    ftype = pack.filing_types[filing.filing_type]
+    errors = [f for f in findings if f.severity == "error"]
+
+    def about(*prefixes: str) -> list[Finding]:
+        return [f for f in errors if f.rule.startswith(prefixes) or f.field.startswith(prefixes)]
+
+    amount = filing.project.capital_expenditure
+    fee = fee_for(pack.fees, amount) if amount is not None else None
+    fee_text = (f"{format_money(fee.amount)} for a capital expenditure of {format_money(amount)} ({fee.tier}; {fee.citation})"
+                if fee else "")
+    pub = filing.publication
+    notice_bits = [b for b in (pub.newspaper, ", ".join(long_date(d) for d in pub.dates)) if b]
+    site = ", ".join(v for v in (filing.site.street, filing.site.town, filing.site.state) if v)
+    if filing.site.zip:
+        site = f"{site} {filing.site.zip}"
+
+    fee_flags = about("fee.", "notice.capital_expenditure", "project.capital_expenditure")
+    notice_flags = [f for f in about("publication.", "notice.", "planned_filing_date") if f not in fee_flags]
+    form_flags = [f for f in errors if f not in fee_flags and f not in notice_flags]
+    items = []
+    status, detail = _mark(fee_flags, fee_text)
+    items.append({"title": "Filing fee", "status": status, "detail": detail})
+    status, detail = _mark(notice_flags, "Published in " + " on ".join(notice_bits) +
+                           ". Attach the publisher's affidavit or tear sheets for each day as an exhibit.")
+    window = pack.deadlines.notice
+    items.append({"title": f"Public notice on {window.consecutive_days} consecutive days, the last "
+                           f"{window.min_days_before_filing} to {window.max_days_before_filing} days before filing",
+                  "status": status, "detail": detail})
+    status, detail = _mark(form_flags, "Every required answer is given and passes the checklist.")
+    items.append({"title": "Main form filled out in its entirety", "status": status, "detail": detail})
+    items.append({"title": "Affidavit signed and notarized", "status": "todo",
+                  "detail": "Included in this packet: sign before a notary public or Commissioner of the Superior Court."})
+    items.append({"title": "Financial Worksheet (Financial Attachments I and II)", "status": "todo",
+                  "detail": "Not generated by cone: attach the completed worksheet as an exhibit."})
+    if exhibits:
+        items.append({"title": "Exhibits, in the order the application cites them", "status": "ok",
+                      "detail": "; ".join(f"Exhibit {e['letter']}: {e['name']}" for e in exhibits)})
+    else:
+        items.append({"title": "Exhibits, in the order the application cites them", "status": "todo",
+                      "detail": "No exhibits attached."})
+    facts = [("Applicant", filing.applicant.legal_name or ""),
+             ("Project", filing.project.title or filing.project.summary or ""),
+             ("Filing type", f"{ftype.label} ({ftype.citation})"),
+             ("Project site", site),
+             ("Capital expenditure", format_money(amount) if amount is not None else ""),
+             ("Contact", ", ".join(v for v in (filing.applicant.contact.name, filing.applicant.contact.title,
+                                               filing.applicant.contact.email, filing.applicant.contact.phone) if v)),
+             ("Planned filing date", long_date(filing.planned_filing_date) if filing.planned_filing_date else "")]
+    warnings = len(findings) - len(errors)
+    return {"agency": pack.meta.agency, "state_name": pack.meta.name, "statute": pack.meta.statute,
+            "facts": [{"label": k, "value": v} for k, v in facts], "items": items, "final": final,
+            "errors": len(errors), "warnings": warnings, "pack_as_of": long_date(pack.meta.as_of)}
+
+
+def notice_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
+    """The notice text (escaped HTML from cone.notice) and its publication record."""
+    notice = render_notice(filing, pack)
+    pub = filing.publication
+    rows = [("Newspaper", pub.newspaper or ""),
+            ("Dates published", "; ".join(f"{d:%A}, {long_date(d)}" for d in pub.dates))]
+    if pub.dates:
+        earliest, latest = filing_window(max(pub.dates), pack)
+        rows.append(("Filing window", f"{long_date(earliest)} to {long_date(latest)} "
+                                      f"({pack.deadlines.notice.citation})"))
+    if filing.planned_filing_date:
+        rows.append(("Planned filing date", long_date(filing.planned_filing_date)))
+    # notice.html is already escaped by cone.notice (every value and literal); it is not user markup.
+    return {"number": number, "title": "Public notice as published", "notice_html": Markup(notice.html),
+            "missing": [pack.label(p) for p in notice.missing],
+            "rows": [{"label": k, "value": v} for k, v in rows]}
+
+
+def affidavit_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
+    return {"number": number, "title": "Affidavit", "applicant": filing.applicant.legal_name or "",
+            "project": filing.project.title or filing.project.summary or ""}
+
+
+def findings_context(findings: list[Finding], pack: Pack) -> dict[str, Any]:
+    return {"title": "Appendix: checklist findings", "pack_as_of": long_date(pack.meta.as_of), "rules": len(pack.rules),
+            "findings": [{"severity": f.severity, "rule": f.rule, "field": pack.label(f.field) if f.field else "",
+                          "message": f.message, "citation": f.citation} for f in findings]}

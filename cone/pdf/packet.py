@@ -1,0 +1,231 @@
+"""The application packet: plan its parts from the filing and pack, render what is not cached, merge.
+
+Order: checklist cover, contents, the main-form sections of the filing type, the review
+principles, the public notice with its publication record, the affidavit, the exhibits
+(each behind a separator page) and, for a draft, the findings appendix. Parts are
+rendered separately and cached by content hash, so a one-field change re-renders one
+part; "Page X of Y" is stamped after merging, when the total is known.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from markupsafe import Markup
+
+from ..checklist import Finding, run_checklist
+from ..errors import InputError
+from ..filing import Filing, dumps
+from ..pack import Pack
+from . import context as ctx
+from .assemble import Metadata, Piece, assemble
+from .cache import PartCache, content_key
+from .exhibits import open_exhibit
+from .render import ASSETS, document, fragment, template_digest
+from .workers import render_many, renderer_version
+
+LANG = "en-US"
+TOC_LINES_PER_PAGE = 30
+_cache = PartCache()
+
+
+class FinalBlocked(Exception):
+    """A final packet was asked for while error findings remain."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"a final application cannot be produced while {len(findings)} error finding(s) remain")
+        self.findings = findings
+
+
+def use_cache_directory(directory: Path | None) -> None:
+    """Also keep rendered parts on disk (the CLI), so repeated runs re-render only what changed."""
+    _cache.directory = directory
+
+
+@dataclass
+class _Part:
+    title: str
+    body: Markup
+    level: int = 1
+    pdf: bytes | None = None
+
+
+def _letter(i: int) -> str:
+    """A, B, ..., Z, AA, AB, ..."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict], final: bool
+           ) -> tuple[list[_Part], list[_Part], list[_Part]]:
+    """Front parts (cover, then body sections), exhibit separators, and the back (draft appendix)."""
+    front = [_Part("Application checklist", fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final)))]
+    number = 0
+    for section in pack.sections_for(filing.filing_type):
+        data = ctx.section_context(section, filing, pack, number + 1)
+        if data is not None:
+            number += 1
+            front.append(_Part(f"{number}. {section.title}", fragment("section.html", data)))
+    if pack.principles:
+        number += 1
+        data = ctx.principles_context(filing, pack, number, final)
+        front.append(_Part(f"{number}. {data['title']}", fragment("principles.html", data)))
+    number += 1
+    data = ctx.notice_context(filing, pack, number)
+    front.append(_Part(f"{number}. {data['title']}", fragment("notice.html", data)))
+    number += 1
+    data = ctx.affidavit_context(filing, pack, number)
+    front.append(_Part(f"{number}. {data['title']}", fragment("affidavit.html", data)))
+    separators = [_Part(f"Exhibit {e['letter']}: {e['name']}", fragment("separator.html", e), level=2) for e in exhibits]
+    back = [] if final else [_Part("Appendix: checklist findings", fragment("findings.html", ctx.findings_context(findings, pack)))]
+    return front, separators, back
+
+
+def _toc(entries: list[dict]) -> Markup:
+    return fragment("toc.html", {"entries": entries})
+
+
+def _title(filing: Filing) -> str:
+    project = filing.project.title or filing.project.summary
+    return f"Certificate of Need Application: {project}" if project else "Certificate of Need Application"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _chrome(filing: Filing, pack: Pack, final: bool) -> dict:
+    """Running header and footer of every page (one line each), and the watermark of a draft."""
+    return {"header_left": _clip(filing.applicant.legal_name or "Applicant not named", 70),
+            "header_right": pack.filing_types[filing.filing_type].label,
+            "footer_left": "Certificate of Need Application" + ("" if final else " (draft)"), "draft": not final}
+
+
+def _html(body: Markup | None, filing: Filing, chrome: dict) -> str:
+    return document([body] if body else [], title=_title(filing), lang=LANG, chrome=chrome)
+
+
+def _render(htmls: list[str], cache: bool) -> list[bytes]:
+    """PDF bytes for each HTML document, from the cache where possible, the rest in parallel."""
+    keys = [content_key(renderer_version(), template_digest(), html) for html in htmls]
+    found = [_cache.get(k) if cache else None for k in keys]
+    todo = [i for i, pdf in enumerate(found) if pdf is None]
+    for i, pdf in zip(todo, render_many([htmls[i] for i in todo])):
+        found[i] = pdf
+        if cache:
+            _cache.put(keys[i], pdf)
+    return found  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_count(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
+
+
+def _document_date(filing: Filing, pack: Pack) -> dt.datetime:
+    """Fixed, so the same input gives the same bytes: SOURCE_DATE_EPOCH, else the filing's own dates."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch[:40]!r}") from None
+    day = filing.planned_filing_date or max(filing.publication.dates, default=None) or pack.meta.as_of
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def _metadata(filing: Filing, pack: Pack) -> Metadata:
+    ftype = pack.filing_types[filing.filing_type]
+    return Metadata(title=_title(filing), author=filing.applicant.legal_name or "Applicant not named",
+                    subject=f"{ftype.label} ({ftype.citation}), filed with {pack.meta.agency}",
+                    keywords=f"Certificate of Need; {pack.meta.name}; {pack.meta.statute}", language=LANG,
+                    date=_document_date(filing, pack))
+
+
+def render_html(filing: Filing, pack: Pack, *, final: bool = False) -> str:
+    """The packet's own pages as one standalone HTML document (stylesheet inlined, no exhibits,
+    contents without page numbers: those exist only once the parts are laid out)."""
+    findings = run_checklist(filing, pack)
+    front, _, back = _parts(filing, pack, findings, [], final)
+    toc = _toc([{"title": p.title, "level": p.level, "page": ""} for p in front + back])
+    bodies = [front[0].body, toc] + [p.body for p in front[1:] + back]
+    return document(bodies, title=_title(filing), lang=LANG, chrome=_chrome(filing, pack, final),
+                    css=(ASSETS / "packet.css").read_text(encoding="utf-8"))
+
+
+def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: Sequence[tuple[str, bytes]] = (),
+                  cache: bool = True) -> bytes:
+    """The application packet as PDF/A-3b bytes with filing.json embedded.
+
+    Raises FinalBlocked when `final` is asked while error findings remain, and InputError for
+    an exhibit that cannot be attached or a render past its time or memory limit.
+    """
+    findings = run_checklist(filing, pack)
+    errors = [f for f in findings if f.severity == "error"]
+    if final and errors:
+        raise FinalBlocked(errors)
+    opened = []
+    try:
+        for name, data in exhibits:
+            opened.append(open_exhibit(data, name))
+        info = [{"letter": _letter(i), "name": name, "pages": len(pdf.pages)}
+                for i, ((name, _), pdf) in enumerate(zip(exhibits, opened))]
+        front, separators, back = _parts(filing, pack, findings, info, final)
+        parts = front + separators + back
+        chrome = _chrome(filing, pack, final)
+        htmls = [_html(p.body, filing, chrome) for p in parts] + ([_html(None, filing, chrome)] if info else [])
+        rendered = _render(htmls, cache)
+        for part, pdf in zip(parts, rendered):
+            part.pdf = pdf
+        blank = rendered[len(parts)] if info else None
+        counts = [_page_count(p.pdf) for p in parts]  # type: ignore[arg-type]
+        exhibit_pages = [e["pages"] for e in info]
+        # The contents' own length shifts every page number after it: guess, render, and
+        # render again in the rare case the guess was wrong (its length depends on the
+        # number of lines, not on the numbers, so the second render settles it).
+        toc_pages = 1 + len(parts) // TOC_LINES_PER_PAGE
+        for _ in range(3):
+            entries = _toc_entries(parts, counts, exhibit_pages, toc_pages, len(front))
+            toc = _render([_html(_toc(entries), filing, chrome)], cache)[0]
+            if _page_count(toc) == toc_pages:
+                break
+            toc_pages = _page_count(toc)
+        pieces = [Piece(front[0].title, front[0].pdf), Piece("Contents", toc)]
+        pieces += [Piece(p.title, p.pdf) for p in front[1:]]
+        if separators:
+            pieces.append(Piece("Exhibits", children=[Piece(s.title, s.pdf, exhibit=pdf)
+                                                      for s, pdf in zip(separators, opened)]))
+        pieces += [Piece(p.title, p.pdf) for p in back]
+        return assemble(pieces, blank, _metadata(filing, pack), dumps(filing))
+    finally:
+        for pdf in opened:
+            pdf.close()
+
+
+def _toc_entries(parts: list[_Part], counts: list[int], exhibit_pages: list[int], toc_pages: int,
+                 n_front: int) -> list[dict]:
+    """Contents lines with the first page of each part; exhibits count their separator and pages."""
+    entries = []
+    page = 1 + counts[0] + toc_pages
+    extra = [0] * n_front + exhibit_pages + [0] * (len(parts) - n_front - len(exhibit_pages))
+    for i, part in enumerate(parts):
+        if i == 0:
+            entries.append({"title": part.title, "level": 1, "page": 1})
+            entries.append({"title": "Contents", "level": 1, "page": 1 + counts[0]})
+            continue
+        if i == n_front and exhibit_pages:
+            entries.append({"title": "Exhibits", "level": 1, "page": page})
+        entries.append({"title": part.title, "level": part.level, "page": page})
+        page += counts[i] + extra[i]
+    return entries

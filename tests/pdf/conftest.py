@@ -1,0 +1,85 @@
+"""Fixtures for the PDF tests: the shared example, small exhibit PDFs, and packets rendered once per session."""
+from __future__ import annotations
+
+import copy
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+from pypdf import PdfReader
+
+from cone.filing import Filing, parse_filing
+from cone.pack import get_pack
+from cone.pdf import render_packet, workers
+
+EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "hopewell-east-lyme.json"
+PACK = get_pack("CT")
+_EXAMPLE = json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def example() -> dict[str, Any]:
+    return copy.deepcopy(_EXAMPLE)
+
+
+def filing(data: dict[str, Any] | None = None) -> Filing:
+    return parse_filing(example() if data is None else data)
+
+
+def make_pdf(pages: int = 1, text: str = "Exhibit text", size: tuple[int, int] = (612, 792), **save: Any) -> bytes:
+    """A small PDF whose pages say `text page N` (Helvetica), saved with `save` options (e.g. encryption)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+    for i in range(pages):
+        page = pdf.add_blank_page(page_size=size)
+        page.Resources = Dictionary(Font=Dictionary(F1=font))
+        page.Contents = pdf.make_stream(f"BT /F1 20 Tf 72 {size[1] - 100} Td ({text} page {i + 1}) Tj ET".encode())
+    buffer = io.BytesIO()
+    pdf.save(buffer, **save)
+    return buffer.getvalue()
+
+
+def with_link_and_script(data: bytes) -> bytes:
+    """The PDF with a URI link annotation on page 1 and a document-open JavaScript action."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 300, 300]),
+                                        A=Dictionary(S=Name.URI, URI=pikepdf.String("http://127.0.0.1:9/track"))))
+    pdf.pages[0].Annots = Array([link])
+    pdf.Root.OpenAction = Dictionary(S=Name.JavaScript, JS=pikepdf.String("app.alert('x')"))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_workers():
+    yield
+    workers.shutdown()
+
+
+@pytest.fixture(scope="session")
+def exhibits() -> list[tuple[str, bytes]]:
+    return [("Proof of publication", make_pdf(2, "Proof")), ("Landscape table", make_pdf(1, "Wide", size=(842, 595)))]
+
+
+@pytest.fixture(scope="session")
+def draft() -> bytes:
+    return render_packet(filing(), PACK, cache=False)
+
+
+@pytest.fixture(scope="session")
+def draft_with_exhibits(exhibits) -> bytes:
+    return render_packet(filing(), PACK, exhibits=exhibits)
+
+
+@pytest.fixture(scope="session")
+def final() -> bytes:
+    return render_packet(filing(), PACK, final=True)

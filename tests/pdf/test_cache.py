@@ -1,0 +1,66 @@
+"""Caching by content hash: a one-field change re-renders only the parts that show it."""
+from __future__ import annotations
+
+from cone.pdf import packet, render_packet, workers
+from cone.pdf.cache import PartCache, content_key
+
+from .conftest import PACK, example, filing
+
+
+def rendered_documents(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    real = workers.render_many
+
+    def counting(htmls):
+        seen.extend(htmls)
+        return real(htmls)
+
+    monkeypatch.setattr(packet, "render_many", counting)
+    return seen
+
+
+def test_one_field_change_renders_one_part(monkeypatch):
+    data = example()
+    data["project"]["description"] = "First wording."
+    render_packet(filing(data), PACK)
+    seen = rendered_documents(monkeypatch)
+    data["project"]["description"] = "Second wording."
+    changed = render_packet(filing(data), PACK)
+    assert len(seen) == 1 and "Second wording." in seen[0]
+    assert changed == render_packet(filing(data), PACK, cache=False)   # cached parts give the same bytes
+
+
+def test_unchanged_packet_renders_nothing(monkeypatch, draft):
+    render_packet(filing(), PACK)
+    seen = rendered_documents(monkeypatch)
+    assert render_packet(filing(), PACK) == draft
+    assert seen == []
+
+
+def test_part_cache_evicts_least_recently_used_and_reads_its_directory(tmp_path):
+    cache = PartCache(max_bytes=10, directory=tmp_path)
+    cache.put("a", b"123456")
+    cache.put("b", b"123456")          # over the limit: "a" leaves memory, stays on disk
+    assert cache.get("b") == b"123456"
+    assert "a" not in cache._items and cache.get("a") == b"123456"
+    assert PartCache().get("missing") is None
+
+
+def test_part_cache_directory_is_bounded(tmp_path):
+    cache = PartCache(directory=tmp_path, max_files=3)
+    for key in "abcde":
+        cache.put(key, key.encode())
+    assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_content_key_separates_pieces():
+    assert content_key("ab", "c") != content_key("a", "bc")
+    assert content_key("x") == content_key(b"x")
+
+
+def test_cffi_array_shim_keeps_values():
+    workers._load()
+    from weasyprint.text.ffi import ffi
+
+    array = ffi.new("hb_codepoint_t[3]", [3, 1, 2])
+    assert list(array) == [3, 1, 2] and ffi.sizeof(array) == 3 * ffi.sizeof("hb_codepoint_t")

@@ -1,0 +1,74 @@
+"""`cone pdf` and `cone import`: outputs, exit codes, one-line errors."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cone.cli import main
+from cone.filing import dumps, loads
+
+from .conftest import EXAMPLE, example, make_pdf
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def test_pdf_then_import_round_trips(tmp_path, capsys):
+    out = tmp_path / "packet.pdf"
+    exhibit = tmp_path / "proof.pdf"
+    exhibit.write_bytes(make_pdf(2))
+    assert main(["pdf", str(EXAMPLE), "-o", str(out), "--exhibit", f"Proof of publication={exhibit}",
+                 "--html", str(tmp_path / "packet.html")]) == 0
+    assert out.read_bytes().startswith(b"%PDF-1.7")
+    assert "Certificate of Need Application" in (tmp_path / "packet.html").read_text(encoding="utf-8")
+    assert any((tmp_path / "cache" / "cone" / "pdf").iterdir())
+    capsys.readouterr()
+    assert main(["import", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert loads(printed) == loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert printed == dumps(loads(printed))
+
+
+def test_no_cache_gives_the_same_bytes(tmp_path):
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert main(["pdf", str(EXAMPLE), "-o", str(a)]) == 0
+    assert main(["pdf", str(EXAMPLE), "-o", str(b), "--no-cache"]) == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_final_with_errors_exits_1_and_writes_nothing(tmp_path, capsys):
+    data = example()
+    del data["publication"]["newspaper"]
+    src = tmp_path / "f.json"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert main(["pdf", str(src), "-o", str(out), "--final"]) == 1
+    err = capsys.readouterr().err
+    assert "no PDF written" in err and "publication.newspaper" in err
+    assert not out.exists()
+    assert main(["pdf", str(src), "-o", str(out)]) == 1          # a draft is written, findings reported
+    assert out.exists()
+
+
+@pytest.mark.parametrize("spec, message", [("nonsense", "NAME=PATH.pdf"), ("A=/no/such.pdf", "cannot read file")])
+def test_bad_exhibit_arguments_exit_2_with_one_line(tmp_path, capsys, spec, message):
+    assert main(["pdf", str(EXAMPLE), "-o", str(tmp_path / "o.pdf"), "--exhibit", spec]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_non_pdf_exhibit_exits_2(tmp_path, capsys):
+    fake = tmp_path / "scan.pdf"
+    fake.write_text("<html>not a pdf</html>", encoding="utf-8")
+    assert main(["pdf", str(EXAMPLE), "-o", str(tmp_path / "o.pdf"), "--exhibit", f"Scan={fake}"]) == 2
+    assert "not a PDF" in capsys.readouterr().err
+
+
+def test_import_of_a_foreign_pdf_exits_2(tmp_path, capsys):
+    other = tmp_path / "other.pdf"
+    other.write_bytes(make_pdf())
+    assert main(["import", str(other)]) == 2
+    assert "no embedded filing.json" in capsys.readouterr().err

@@ -1,0 +1,178 @@
+"""The packet's structure: pages, bookmarks, labels, stamps, PDF/A metadata, filing.json, determinism, draft/final."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pikepdf
+import pytest
+
+from cone.filing import dumps, loads
+from cone.pdf import FinalBlocked, extract_filing, render_packet
+from cone.pdf.exhibits import open_exhibit
+
+from .conftest import PACK, example, filing, page_texts
+
+
+def outline(data: bytes) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as tree:
+            def where(item):
+                return pages[item.destination[0].objgen]
+            return [(i.title, where(i), [(c.title, where(c)) for c in i.children]) for i in tree.root]
+
+
+def test_draft_has_every_part_in_order(draft):
+    titles = [t for t, _, _ in outline(draft)]
+    sections = [s.title for s in PACK.sections_for("new_facility") if s.id != "utilization"]  # example has no utilization
+    assert titles[:2] == ["Application checklist", "Contents"]
+    assert [re.sub(r"^\d+\. ", "", t) for t in titles[2:2 + len(sections)]] == sections
+    assert titles[2 + len(sections):] == ["7. Public need and access: review principles", "8. Public notice as published",
+                                          "9. Affidavit", "Appendix: checklist findings"]
+
+
+def test_page_numbers_run_across_the_packet_including_exhibits(draft, draft_with_exhibits):
+    own = len(page_texts(draft))
+    texts = page_texts(draft_with_exhibits)
+    assert len(texts) == own + 2 + 2 + 1          # two separators, three exhibit pages
+    for number, text in enumerate(texts, 1):
+        assert f"Page {number} of {len(texts)}" in text
+        assert "Hopewell Health Solutions, LLC" in text               # running header
+        assert "Establishment of a new health care facility" in text
+
+
+def test_exhibits_are_bookmarked_behind_separators_and_searchable(draft_with_exhibits):
+    texts = page_texts(draft_with_exhibits)
+    exhibits = next(children for title, _, children in outline(draft_with_exhibits) if title == "Exhibits")
+    assert [t for t, _ in exhibits] == ["Exhibit A: Proof of publication", "Exhibit B: Landscape table"]
+    (_, a), (_, b) = exhibits
+    assert "Exhibit A" in texts[a] and "Proof of publication" in texts[a]
+    assert "Proof page 1" in texts[a + 1] and "Proof page 2" in texts[a + 2]
+    assert b == a + 3 and "Wide page 1" in texts[b + 1]
+
+
+def test_contents_page_numbers_match_the_bookmarks(draft_with_exhibits):
+    toc = page_texts(draft_with_exhibits)[1]
+    for title, page, children in outline(draft_with_exhibits):
+        for name, number in [(title, page)] + children:
+            line = re.search(re.escape(name) + r"[ .]*?(\d+)\s*$", toc, re.M)
+            assert line and int(line.group(1)) == number + 1, name
+
+
+def test_page_labels_match_the_stamped_numbers(draft_with_exhibits):
+    with pikepdf.open(io.BytesIO(draft_with_exhibits)) as pdf:
+        assert [p.label for p in pdf.pages] == [str(i) for i in range(1, len(pdf.pages) + 1)]
+
+
+def test_pdfa_3b_identification_and_metadata(draft):
+    with pikepdf.open(io.BytesIO(draft)) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "B"
+        assert meta["dc:creator"] == ["Hopewell Health Solutions, LLC"]
+        assert "outpatient behavioral health" in meta["dc:title"]
+        assert meta["dc:language"] == {"en-US"}
+        assert str(pdf.docinfo["/Author"]) == "Hopewell Health Solutions, LLC"
+        assert str(pdf.Root.Lang) == "en-US"
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
+        assert pdf.pdf_version >= "1.7"
+        assert "/Encrypt" not in pdf.trailer
+
+
+def test_filing_json_is_embedded_as_source_and_round_trips(draft):
+    with pikepdf.open(io.BytesIO(draft)) as pdf:
+        spec = pdf.Root.AF[0]
+        assert spec.AFRelationship == "/Source" and str(spec.UF) == "filing.json"
+        assert spec.EF.F.Subtype == "/application/json"
+    text = extract_filing(draft)
+    assert text == dumps(filing())
+    assert loads(text) == filing()
+
+
+def test_same_input_gives_identical_bytes(draft, monkeypatch):
+    assert render_packet(filing(), PACK, cache=False) == draft
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = render_packet(filing(), PACK)
+    with pikepdf.open(io.BytesIO(dated)) as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20231114")
+    assert dated != draft
+
+
+def test_creation_date_comes_from_the_filing(draft):
+    with pikepdf.open(io.BytesIO(draft)) as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20250707")   # planned filing date
+
+
+def test_draft_is_watermarked_on_every_page_and_has_the_appendix(draft_with_exhibits):
+    texts = page_texts(draft_with_exhibits)
+    assert all("DRAFT - NOT FOR FILING" in t for t in texts)
+    assert "APPENDIX: CHECKLIST FINDINGS" in texts[-1]
+
+
+def test_final_has_no_watermark_and_no_appendix(final, draft):
+    texts = page_texts(final)
+    assert not any("DRAFT" in t for t in texts)
+    assert "APPENDIX" not in " ".join(texts)
+    assert len(texts) == len(page_texts(draft)) - 1
+    assert "Final application." in texts[0]
+
+
+def test_final_is_refused_while_errors_remain():
+    data = example()
+    del data["publication"]["newspaper"]
+    with pytest.raises(FinalBlocked) as blocked:
+        render_packet(filing(data), PACK, final=True)
+    assert [f.rule for f in blocked.value.findings] == ["publication.newspaper"]
+
+
+def test_draft_lists_findings_and_flags_the_cover():
+    data = example()
+    del data["publication"]["newspaper"]
+    data["project"]["capital_expenditure"] = 60000          # the fee tier changes; no fee stated, so no error
+    texts = page_texts(render_packet(filing(data), PACK))
+    cover, appendix = texts[0], texts[-1]
+    assert "1 error(s)" in cover and "$2,000 for a capital expenditure of $60,000" in cover
+    assert "Name the newspaper" in appendix and "§19a-639a(b)" in appendix
+
+
+def test_sections_follow_the_pack_and_skip_questions_of_other_filing_types(draft):
+    text = "\n".join(page_texts(draft))
+    assert "Adult Intensive Outpatient Program" in text and "Intensive outpatient (IOP, ASAM 2.1)" in text
+    assert "Licensed beds proposed" not in text            # increase_beds only
+    assert "Filing fee: $1,000" in text                     # derived under the capital expenditure
+
+
+def test_utilization_and_payer_mix_and_principles_render_as_given():
+    data = example()
+    data["utilization"] = [{"service": "IOP", "year": "Year 1", "basis": "projected", "volume": 1234, "unit": "visits"}]
+    data["payer_mix"] = [{"payer": "medicaid", "current_percent": 40, "projected_percent": 45.5}]
+    data["principles"] = {"public_need": "Waitlists at the two nearest IOPs exceed six weeks."}
+    text = "\n".join(page_texts(render_packet(filing(data), PACK)))
+    assert "Utilization and payer mix" in text and "1,234" in text and "Medicaid" in text and "45.5" in text
+    assert "Waitlists at the two nearest IOPs exceed six weeks." in text
+
+
+def test_open_exhibit_counts_pages(exhibits):
+    with open_exhibit(exhibits[0][1], "x") as pdf:
+        assert len(pdf.pages) == 2
+
+
+def test_extract_filing_rejects_other_pdfs(exhibits):
+    from cone.errors import InputError
+
+    with pytest.raises(InputError, match="no embedded filing.json"):
+        extract_filing(exhibits[0][1])
+    with pytest.raises(InputError, match="not a readable PDF"):
+        extract_filing(b"%PDF-1.7 nonsense")
+    assert json.loads(extract_filing(render_packet(filing(), PACK)))["format"] == "cone.filing/1"
+
+
+def test_every_font_of_the_packet_is_embedded(draft):
+    with pikepdf.open(io.BytesIO(draft)) as pdf:
+        fonts = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"
+                 and o.get("/Subtype") != "/Type0"]
+        assert fonts
+        for font in fonts:
+            descriptor = font.FontDescriptor
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font.get("/BaseFont")

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh runtime
 export FLASK_APP=app
+export CONE_PUBLIC_URL="${CONE_PUBLIC_URL:-http://${HOST:-127.0.0.1}:${PORT:-5000}}"
 .venv/bin/flask db upgrade
-.venv/bin/flask cone bootstrap --url "http://${HOST:-127.0.0.1}:${PORT:-5000}/"
+.venv/bin/flask cone bootstrap
 exec .venv/bin/flask run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

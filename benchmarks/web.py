@@ -1,0 +1,158 @@
+"""Throughput of the filing form page under gunicorn, next to a Flask hello-world app.
+
+Starts gunicorn (same worker settings) for a minimal Flask app and for cone on a throwaway
+SQLite database holding the shared example filing, signs in over HTTP, then runs `wrk` on
+loopback against `/` of the hello-world app and a filing's section page, alternating, in
+several rounds (the best round of each counts: the machine may be shared). Prints requests per
+second, errors (socket errors and non-2xx answers, all rounds) and the ratio. Target (issue 5): the form
+page serves at least 50% of hello world's requests per second, with zero errors.
+
+    .venv/bin/python benchmarks/web.py [--seconds 5] [--rounds 3] [--connections 8] [--workers 2] [--section applicant]
+
+Needs `wrk` (Debian package wrk).
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+TARGET_RATIO = 0.5
+HELLO = textwrap.dedent('''
+    from flask import Flask
+    app = Flask(__name__)
+
+    @app.get("/")
+    def hello():
+        return "Hello, World!"
+''')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app: str, cwd: Path, env: dict[str, str], workers: int, probe: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+                            cwd=cwd, env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + probe, timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"gunicorn {app} did not start")
+
+
+def wrk(url: str, seconds: int, connections: int, cookie: str | None = None) -> tuple[float, int]:
+    """Requests per second and errors (socket errors + non-2xx/3xx) from one wrk run."""
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        argv += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return rps, errors
+
+
+def prepare(tmp: Path) -> dict[str, str]:
+    """Environment for a cone server on a fresh database with one user and the example filing."""
+    env = {**os.environ, "CONE_SECRET_KEY": "benchmark", "CONE_SESSION_COOKIE_SECURE": "false",
+           "CONE_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}", "PYTHONPATH": str(REPO)}
+    script = textwrap.dedent(f'''
+        from pathlib import Path
+        from flask_migrate import upgrade
+        from cone.filing import loads
+        from cone.web import create_app
+        from cone.web.cli import add_user
+        from cone.web.records import create_filing
+        app = create_app()
+        with app.app_context():
+            upgrade()
+            user, _ = add_user("bench@example.org", "administrator", "Bench", "bench-password")
+            create_filing(user.memberships[0].organization_id, loads(Path({str(EXAMPLE)!r}).read_text()), user)
+    ''')
+    subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, check=True, capture_output=True)
+    return env
+
+
+def sign_in(base: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/signin").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"email": "bench@example.org", "password": "bench-password", "csrf_token": token})
+    opener.open(base + "/signin", data.encode())
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each app; the best counts")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers for both apps")
+    parser.add_argument("--section", default="applicant", help="form section page to measure")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        (tmp / "hello.py").write_text(HELLO)
+        env = prepare(tmp)
+        hello, hello_url = serve("hello:app", tmp, env, args.workers, "/")
+        cone, cone_url = serve("app:app", REPO, env, args.workers, "/healthz")
+        try:
+            cookie = sign_in(cone_url)
+            page = f"{cone_url}/filings/1/sections/{args.section}"
+            check = urllib.request.Request(page, headers={"Cookie": cookie})
+            body = urllib.request.urlopen(check).read().decode()
+            if "Save and continue" not in body:
+                raise SystemExit("the signed-in form page did not render")
+            wrk(hello_url, 2, args.connections)                      # warm-up
+            wrk(page, 2, args.connections, cookie)
+            base_rps = form_rps = 0.0
+            base_err = form_err = 0
+            for _ in range(args.rounds):      # alternate, keep each one's best round (least disturbed)
+                rps, err = wrk(hello_url, args.seconds, args.connections)
+                base_rps, base_err = max(base_rps, rps), base_err + err
+                rps, err = wrk(page, args.seconds, args.connections, cookie)
+                form_rps, form_err = max(form_rps, rps), form_err + err
+        finally:
+            for proc in (hello, cone):
+                proc.terminate()
+                proc.wait()
+    ratio = form_rps / base_rps
+    print(f"hello world      {base_rps:9.0f} req/s   errors {base_err}")
+    print(f"form page        {form_rps:9.0f} req/s   errors {form_err}   ({args.section} section, {len(body):,} bytes)")
+    print(f"ratio            {ratio:9.0%}      target >= {TARGET_RATIO:.0%}, zero errors")
+    ok = ratio >= TARGET_RATIO and base_err == form_err == 0
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Authorization as a pipeline step no view can skip.
+
+Every endpoint declares a permission with `@permission(...)`. Before any view runs,
+`authorize` resolves the acting user (session for pages, bearer token for the API), loads
+the filing named by `filing_id` in the URL, and checks organization membership and role:
+a filing of another organization is 404, a role without the permission is 403.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import db, login_manager
+from .models import ROLES, ApiToken, FilingAccess, FilingRecord, Principal
+
+# Permission -> roles that hold it. "public" needs no sign-in; "signed_in" any account.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "public": frozenset(),
+    "signed_in": frozenset(),
+    "create": frozenset({"administrator"}),        # in at least one organization
+    "view": frozenset(ROLES),
+    "edit": frozenset({"administrator"}),
+    "comment": frozenset({"administrator", "legal"}),
+    "review": frozenset({"legal"}),
+    "file": frozenset({"compliance"}),
+}
+EXEMPT_ENDPOINTS = frozenset({"static"})
+
+F = TypeVar("F", bound=Callable)
+
+
+def permission(name: str) -> Callable[[F], F]:
+    """Declare the permission a view needs; `authorize` enforces it before the view runs."""
+    if name not in PERMISSIONS:
+        raise ValueError(f"unknown permission {name!r}")
+
+    def mark(view: F) -> F:
+        view.cone_permission = name  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def endpoint_permission(app: Flask, endpoint: str) -> str | None:
+    return getattr(app.view_functions[endpoint], "cone_permission", None)
+
+
+def undeclared_endpoints(app: Flask) -> list[str]:
+    return sorted(e for e in app.view_functions if e not in EXEMPT_ENDPOINTS and endpoint_permission(app, e) is None)
+
+
+def is_api() -> bool:
+    return request.blueprint == "api"
+
+
+def load_user(user_id: str) -> Principal | None:
+    """Flask-Login's user loader: on a filing's page, the filing is loaded in the same query."""
+    filing_id = (request.view_args or {}).get("filing_id")
+    principal, access = Principal.load(int(user_id), filing_id)
+    if filing_id is not None:
+        g.prefetched_access = (filing_id, access)
+    return principal
+
+
+def _filing_access(user: Principal, filing_id: int) -> FilingAccess | None:
+    prefetched = g.pop("prefetched_access", None)
+    if prefetched is not None and prefetched[0] == filing_id:
+        return prefetched[1]
+    return Principal.load(user.id, filing_id)[1]
+
+
+def _bearer_user() -> Principal | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return ApiToken.user_for(secret.strip())
+
+
+def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
+    """Resolve the user and the filing, and refuse before the view runs."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
+        return None
+    name = endpoint_permission(current_app, endpoint)
+    if name is None:
+        abort(500, "endpoint declares no permission")
+    g.user = _bearer_user() if is_api() else (current_user if current_user.is_authenticated else None)
+    if name == "public":
+        return None
+    if g.user is None:
+        if is_api():
+            abort(401)
+        return redirect(url_for("auth.signin", next=request.full_path if request.method == "GET" else None))
+    roles = PERMISSIONS[name]
+    filing_id = (request.view_args or {}).get("filing_id")
+    if filing_id is not None:
+        row = _filing_access(g.user, filing_id)
+        role = g.user.role_in(row.organization_id) if row is not None else None
+        if role is None:
+            abort(404)
+        if roles and role not in roles:
+            abort(403)
+        g.access, g.role = row, role
+    elif name == "create" and not g.user.organizations("administrator"):
+        abort(403)
+    return None
+
+
+def current_record() -> FilingRecord:
+    """The ORM record of the filing the access check admitted (loaded on first use)."""
+    return db.session.get(FilingRecord, g.access.id)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    app.before_request(authorize)

@@ -1,0 +1,81 @@
+"""Signing in and out, and the account page with API tokens."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .access import permission
+from .extensions import db, limiter
+from .models import ApiToken, User
+
+bp = Blueprint("auth", __name__)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired("Enter your e-mail address"), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=200)])
+
+
+class TokenForm(FlaskForm):
+    label = StringField("Token name", validators=[DataRequired("Name the token, e.g. 'filing system'"), Length(max=100)])
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return None
+    return target
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@permission("public")
+@limiter.limit(lambda: current_app.config["SIGNIN_RATE_LIMIT"], methods=["POST"])
+def signin():  # noqa: ANN201
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        if user is not None and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
+        error = "The e-mail address or password is not right"
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/signin.html", form=form, error=error), status
+
+
+@bp.post("/signout")
+@permission("signed_in")
+def signout():  # noqa: ANN201
+    logout_user()
+    flash("You have signed out.")
+    return redirect(url_for("auth.signin"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@permission("signed_in")
+def account():  # noqa: ANN201
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = ApiToken.issue(g.user.id, form.label.data.strip())
+        db.session.commit()
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
+    return render_template("auth/account.html", form=form, tokens=tokens, new_token=new_token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@permission("signed_in")
+def revoke_token(token_id: int):  # noqa: ANN201
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != g.user.id:
+        return render_template("errors/error.html", status=404, title="Page not found", message=""), 404
+    db.session.delete(token)
+    db.session.commit()
+    flash(f"Token “{token.label}” revoked.")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,87 @@
+"""`flask --app app cone ...`: create users and API tokens, and bootstrap a fresh install."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ROLES, ApiToken, Membership, Organization, User
+
+cone_cli = AppGroup("cone", help="Manage cone users and tokens.")
+
+
+def add_user(email: str, role: str, org_name: str, password: str | None) -> tuple[User, bool]:
+    """Create the user (or find it) and give it `role` in the organization; True when created."""
+    org = db.session.scalar(select(Organization).where(Organization.name == org_name))
+    if org is None:
+        org = Organization(name=org_name)
+        db.session.add(org)
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    created = user is None
+    if created:
+        user = User(email=email.lower(), name=email.split("@")[0])
+        user.set_password(password or secrets.token_urlsafe(12))
+        db.session.add(user)
+    elif password:
+        user.set_password(password)
+    db.session.flush()
+    membership = next((m for m in user.memberships if m.organization_id == org.id), None)
+    if membership is None:
+        user.memberships.append(Membership(organization=org, role=role))
+    else:
+        membership.role = role
+    db.session.commit()
+    return user, created
+
+
+@cone_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--org", "org_name", required=True, help="Organization name (created if new).")
+@click.option("--password", help="Prompted for when not given.")
+def create_user(email: str, role: str, org_name: str, password: str | None) -> None:
+    """Create a user, or give an existing user a role in another organization."""
+    if "@" not in email:
+        raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
+    exists = db.session.scalar(select(User).where(User.email == email.lower())) is not None
+    if not exists and not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _, created = add_user(email, role, org_name, password)
+    click.echo(f"{'Created' if created else 'Updated'} {email.lower()}: {role} in {org_name}")
+
+
+@cone_cli.command("create-token")
+@click.argument("email")
+@click.option("--label", default="cli", help="A name to recognise the token by.")
+def create_token(email: str, label: str) -> None:
+    """Print a new API token for a user (shown once)."""
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    secret = ApiToken.issue(user.id, label)
+    db.session.commit()
+    click.echo(secret)
+
+
+@cone_cli.command("bootstrap")
+@click.option("--email", default="admin@example.org", show_default=True)
+@click.option("--org", "org_name", default="My organization", show_default=True)
+@click.option("--url", help="Address the app is served at (default: the PUBLIC_URL setting).")
+def bootstrap(email: str, org_name: str, url: str | None) -> None:
+    """On a fresh install, create a first administrator and print how to sign in (once)."""
+    url = (url or current_app.config["PUBLIC_URL"]).rstrip("/")
+    if db.session.scalar(select(User).limit(1)) is not None:
+        click.echo(f"cone is set up: sign in at {url}/signin (add users with `flask --app app cone create-user`).")
+        return
+    password = secrets.token_urlsafe(12)
+    add_user(email, "administrator", org_name, password)
+    click.echo(f"Sign in at {url}/signin\n  e-mail:   {email}\n  password: {password}\n"
+               "This password is shown only once.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cone_cli)

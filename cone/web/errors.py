@@ -1,0 +1,71 @@
+"""Error pages for people and JSON errors for the API; never a traceback."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..errors import InputError
+
+TITLES = {
+    400: "The request could not be understood",
+    401: "Sign in required",
+    403: "You do not have permission to do that",
+    404: "Page not found",
+    405: "That action is not available here",
+    409: "That change conflicts with the filing's current state",
+    413: "The upload is too large",
+    415: "Unsupported content type",
+    422: "The data could not be used",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, message: str, path: str | None = None, **extra: object):  # noqa: ANN201
+    body = {"error": {"status": status, "message": message, **({"path": path} if path else {}), **extra}}
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cone"'
+    return response
+
+
+def _handle_http(exc: HTTPException):  # noqa: ANN202
+    status = exc.code or 500
+    message = exc.description if status not in (500,) else TITLES[500]
+    if wants_json():
+        return api_error(status, message)
+    return render_template("errors/error.html", status=status, title=TITLES.get(status, exc.name),
+                           message=message), status
+
+
+def _handle_csrf(exc: CSRFError):  # noqa: ANN202
+    return render_template("errors/error.html", status=400, title="This form has expired",
+                           message="Go back, reload the page and submit again. " + exc.description), 400
+
+
+def _handle_input(exc: InputError):  # noqa: ANN202
+    if wants_json():
+        return api_error(422, exc.message, exc.path)
+    return render_template("errors/error.html", status=422, title=TITLES[422], message=str(exc)), 422
+
+
+def _handle_unexpected(exc: Exception):  # noqa: ANN202
+    if isinstance(exc, HTTPException):
+        return _handle_http(exc)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error")
+    return _handle_http(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(InputError, _handle_input)
+    app.register_error_handler(Exception, _handle_unexpected)

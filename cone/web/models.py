@@ -1,0 +1,234 @@
+"""Database models: organizations, users and their roles, filings with immutable versions,
+comments, the audit log, API tokens, exhibits and render jobs."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES = ("administrator", "compliance", "legal")
+ROLE_LABELS = {"administrator": "Administrator", "compliance": "Compliance", "legal": "Legal reviewer"}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class MemberOf:
+    organization_id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Principal(UserMixin):
+    """The signed-in user as the access checks see it: loaded with one query per request."""
+
+    id: int
+    email: str
+    memberships: tuple[MemberOf, ...]
+
+    def role_in(self, organization_id: int) -> str | None:
+        return next((m.role for m in self.memberships if m.organization_id == organization_id), None)
+
+    def organizations(self, role: str | None = None) -> list[MemberOf]:
+        return [m for m in self.memberships if role is None or m.role == role]
+
+    @classmethod
+    def load(cls, user_id: int, filing_id: int | None = None) -> tuple[Principal | None, FilingAccess | None]:
+        """The user, and the filing `filing_id` (if it exists) in the same query."""
+        rows = db.session.connection().execute(_principal_query(), {"user_id": user_id, "filing_id": filing_id}).all()
+        if not rows:
+            return None, None
+        principal = cls(rows[0][0], rows[0][1], tuple(MemberOf(r[2], r[3], r[4]) for r in rows if r[2] is not None))
+        access = FilingAccess(*rows[0][5:]) if rows[0][5] is not None else None
+        return principal, access
+
+
+@dataclass(frozen=True)
+class FilingAccess:
+    """What the access check and page caches need of a filing, without loading the ORM object."""
+
+    id: int
+    organization_id: int
+    status: str
+    version: int
+    updated_at: dt.datetime
+
+
+@functools.cache
+def _principal_query() -> Select:
+    return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
+                   FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"), FilingRecord.status,
+                   FilingRecord.version, FilingRecord.updated_at)
+            .select_from(User)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Organization, Organization.id == Membership.organization_id)
+            .outerjoin(FilingRecord, FilingRecord.id == bindparam("filing_id"))
+            .where(User.id == bindparam("user_id")).order_by(Organization.name))
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Membership(db.Model):
+    """A user's role in one organization (a consultant may belong to several)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship()
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user_id: int, label: str = "") -> str:
+        """Create a token for a user and return its secret (shown once, never stored)."""
+        secret = "cone_" + secrets.token_urlsafe(32)
+        db.session.add(cls(user_id=user_id, digest=cls.hash(secret), label=label))
+        return secret
+
+    @classmethod
+    def user_for(cls, secret: str) -> Principal | None:
+        user_id = db.session.scalar(select(cls.user_id).where(cls.digest == cls.hash(secret)))
+        return Principal.load(user_id)[0] if user_id is not None else None
+
+
+class FilingRecord(db.Model):
+    """A filing: its organization, workflow status and the number of its latest version."""
+
+    __tablename__ = "filings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    organization: Mapped[Organization] = relationship()
+
+    def latest(self) -> FilingVersion:
+        return db.session.scalar(select(FilingVersion).where(
+            FilingVersion.filing_id == self.id, FilingVersion.number == self.version))
+
+
+class FilingVersion(db.Model):
+    """One saved state of a filing's facts (cone.filing/1 JSON); never updated or deleted."""
+
+    __tablename__ = "filing_versions"
+    __table_args__ = (UniqueConstraint("filing_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    number: Mapped[int]
+    document: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[User] = relationship()
+
+
+class Comment(db.Model):
+    """A reviewer's comment, anchored to a field path (or to the filing as a whole)."""
+
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    field: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    author: Mapped[User] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Append-only log of what happened to a filing, by whom and when."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Exhibit(db.Model):
+    __tablename__ = "exhibits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RenderJob(db.Model):
+    """A PDF rendering of one filing version, run off the request by a worker."""
+
+    __tablename__ = "render_jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: secrets.token_hex(16))
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    version: Mapped[int]
+    final: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
+    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")   # who runs it: jobs.recover
+    error: Mapped[str] = mapped_column(Text, default="")
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    requested_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+@event.listens_for(FilingVersion, "before_update")
+@event.listens_for(FilingVersion, "before_delete")
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _immutable(mapper, connection, target) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
+    raise RuntimeError(f"{type(target).__name__} rows are append-only")

@@ -1,0 +1,36 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("DOMContentLoaded", function () {
+  // Move focus to an error summary so screen readers announce it (GOV.UK pattern).
+  var summary = document.querySelector("[data-autofocus]");
+  if (summary) { summary.focus(); }
+  // Links in an error summary focus the input, not just scroll to it.
+  document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      var input = target.matches("fieldset") ? target.querySelector("input") : target;
+      target.scrollIntoView({ block: "center" });
+      if (input) { input.focus({ preventScroll: true }); }
+    });
+  });
+
+  // Live preview: while an administrator types, refresh the checklist, notice, fee and
+  // timeline from the unsaved answers (the server renders the panel; nothing is saved).
+  var form = document.querySelector("form[data-preview]");
+  var panel = document.querySelector(".col-side");
+  if (form && panel && window.fetch) {
+    var timer = null;
+    var refresh = function () {
+      var data = new FormData(form);
+      data.delete("action");
+      fetch(form.dataset.preview, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) { return response.status === 200 ? response.text() : null; })
+        .then(function (html) { if (html !== null) { panel.innerHTML = html; } })
+        .catch(function () { /* keep the last panel; saving still works */ });
+    };
+    var schedule = function () { clearTimeout(timer); timer = setTimeout(refresh, 500); };
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+  }
+});

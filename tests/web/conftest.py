@@ -1,0 +1,118 @@
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL from CONE_TEST_DATABASE_URL),
+users of two organizations in every role, and signed-in test clients."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from cone.web import create_app, database_url
+from cone.web.cli import add_user
+from cone.web.extensions import db
+
+EXAMPLE = Path("/work/shared/examples/hopewell-east-lyme.json")
+EXAMPLE = EXAMPLE if EXAMPLE.exists() else Path(__file__).parent / "hopewell-east-lyme.json"
+PASSWORD = "correct horse battery"
+ROLES = ("administrator", "compliance", "legal")
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A URL of an empty database: a PostgreSQL schema of its own, or a SQLite file."""
+    server = os.environ.get("CONE_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    engine = create_engine(database_url(server, ""))
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in server else "?"
+    yield database_url(server, "") + f"{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+def make_app(database: str, **overrides):
+    """An app on `database`, migrated, with a user of every role in Hopewell and in Other."""
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": database,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+        "RENDER_WORKER": "inline",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast for tests; production uses scrypt
+        **overrides,
+    })
+    with app.app_context():
+        upgrade()
+        for org in ("Hopewell", "Other"):
+            for role in ROLES:
+                add_user(f"{role}@{org.lower()}.test", role, org, PASSWORD)
+    return app
+
+
+@pytest.fixture
+def app(database):
+    app = make_app(database)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def sign_in(client, email: str) -> None:
+    page = client.get("/signin")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    response = client.post("/signin", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def csrf(client, path: str) -> str:
+    """The CSRF token from a page, as a browser would submit it."""
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def login(app):
+    def make(role: str = "administrator", org: str = "hopewell"):
+        client = app.test_client()
+        sign_in(client, f"{role}@{org}.test")
+        return client
+    return make
+
+
+@pytest.fixture
+def example() -> dict:
+    return json.loads(EXAMPLE.read_text())
+
+
+@pytest.fixture
+def token(app):
+    from cone.web.models import ApiToken, User
+
+    def make(role: str = "administrator", org: str = "hopewell") -> dict[str, str]:
+        with app.app_context():
+            user = db.session.scalar(db.select(User).filter_by(email=f"{role}@{org}.test"))
+            secret = ApiToken.issue(user.id, "test")
+            db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+    return make
+
+
+@pytest.fixture
+def filing_id(app, token, example) -> int:
+    """A filing of Hopewell created from the example document through the API."""
+    response = app.test_client().post("/api/v1/filings", json=example, headers=token())
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]

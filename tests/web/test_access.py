@@ -1,0 +1,115 @@
+"""Authorization: every endpoint declares a permission, and every route x role x organization
+gives the answer the permission table says (another organization's filing is always 404)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cone.web.access import EXEMPT_ENDPOINTS, PERMISSIONS, endpoint_permission, undeclared_endpoints
+from cone.web.extensions import db
+from cone.web.models import Exhibit, RenderJob
+from conftest import ROLES, csrf
+
+pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
+
+
+def test_every_endpoint_declares_a_permission(app):
+    assert undeclared_endpoints(app) == []
+    assert set(app.view_functions) - EXEMPT_ENDPOINTS   # the check above is not vacuous
+
+
+def test_an_undeclared_endpoint_is_reported_and_refused(app):
+    app.add_url_rule("/stray", "stray", lambda: "secret")
+    assert undeclared_endpoints(app) == ["stray"]     # create_app raises on this list
+    response = app.test_client().get("/stray")
+    assert response.status_code == 500 and b"secret" not in response.data
+
+
+def _requests(app, filing_id: int, job_id: str, exhibit_id: int) -> list[tuple[str, str, str]]:
+    """(method, url, endpoint) for every route that names a filing, GETs first, deletions last."""
+    values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id}
+    out = []
+    for rule in app.url_map.iter_rules():
+        if "filing_id" not in rule.arguments:
+            continue
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            out.append((method, url, rule.endpoint))
+    return sorted(out, key=lambda r: (r[0] != "GET", "delete" in r[1], r[1]))
+
+
+@pytest.fixture
+def objects(app, filing_id):
+    with app.app_context():
+        exhibit = Exhibit(filing_id=filing_id, name="a.pdf", data=b"%PDF-1.4", size=8, uploaded_by="t")
+        job = RenderJob(filing_id=filing_id, version=1, status="done", pdf=b"%PDF-1.4", requested_by="t")
+        db.session.add_all([exhibit, job])
+        db.session.commit()
+        return job.id, exhibit.id
+
+
+@pytest.mark.parametrize("org", ["hopewell", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix(app, login, token, filing_id, objects, role, org):
+    client = login(role, org)
+    form_token = csrf(client, "/account")
+    headers = token(role, org)
+    job_id, exhibit_id = objects
+    checked = 0
+    for method, url, endpoint in _requests(app, filing_id, job_id, exhibit_id):
+        is_api = url.startswith("/api/")
+        kwargs = {"headers": headers} if is_api else {"data": {"csrf_token": form_token}}
+        if is_api and method == "PUT":
+            kwargs["json"] = {"format": "cone.filing/1", "state": "CT", "filing_type": "new_facility"}
+        status = client.open(url, method=method, **kwargs).status_code
+        allowed = role in PERMISSIONS[endpoint_permission(app, endpoint)]
+        if org == "other":
+            assert status == 404, (method, url, status)
+        elif allowed:
+            assert status not in (401, 403, 404), (method, url, status)
+        else:
+            assert status == 403, (method, url, status)
+        checked += 1
+    assert checked >= 25
+
+
+def test_signed_out_pages_redirect_to_sign_in_and_api_says_401(app, filing_id):
+    client = app.test_client()
+    response = client.get(f"/filings/{filing_id}")
+    assert response.status_code == 302 and "/signin" in response.headers["Location"]
+    response = client.get(f"/api/v1/filings/{filing_id}")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.get(f"/api/v1/filings/{filing_id}", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_the_api_ignores_the_session_cookie(app, login, filing_id):
+    """Only a bearer token authenticates the API, so CSRF cannot reach it through a browser session."""
+    client = login("administrator")
+    assert client.get(f"/api/v1/filings/{filing_id}").status_code == 401
+
+
+def test_a_consultant_sees_each_organization_with_its_own_role(app, login, token, filing_id):
+    from cone.web.cli import add_user
+    with app.app_context():
+        add_user("legal@hopewell.test", "administrator", "Other", None)
+    client = login("legal", "hopewell")
+    assert client.get(f"/filings/{filing_id}").status_code == 200
+    assert client.post(f"/filings/{filing_id}/sections/site",
+                       data={"csrf_token": csrf(client, "/account"), "version": "1"}).status_code == 403
+    assert client.get("/filings/new").status_code == 200       # administrator of Other
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_start_filings(app, login, role):
+    client = login(role)
+    expected = 200 if role == "administrator" else 403
+    assert client.get("/filings/new").status_code == expected
+    assert client.post("/filings/new", data={"csrf_token": csrf(client, "/account"),
+                                             "filing_type": "new_facility"}).status_code in ((302,) if expected == 200 else (403,))
+
+
+def test_the_filing_list_shows_only_your_organizations(app, login, filing_id):
+    assert f"/filings/{filing_id}".encode() in login("compliance", "hopewell").get("/filings/").data
+    assert f"/filings/{filing_id}".encode() not in login("administrator", "other").get("/filings/").data

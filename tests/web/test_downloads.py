@@ -1,0 +1,159 @@
+"""PDF downloads through render jobs, and exhibit uploads checked by the PDF package."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+
+from conftest import csrf
+
+pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
+
+pdf = pytest.importorskip("cone.pdf")
+
+
+def _approve(app, token, filing_id):
+    from cone.web.extensions import db
+    from cone.web.models import FilingRecord
+    with app.app_context():
+        db.session.get(FilingRecord, filing_id).status = "approved"
+        db.session.commit()
+
+
+def test_draft_pdf_page_then_link(app, login, filing_id):
+    client = login("compliance")
+    response = client.post(f"/filings/{filing_id}/pdf", data={"csrf_token": csrf(client, "/account"), "kind": "draft"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="([^"]+/download)"', page).group(1)
+    download = client.get(link)
+    assert download.mimetype == "application/pdf" and download.data.startswith(b"%PDF")
+    assert "draft" in download.headers["Content-Disposition"]
+
+
+def test_api_pdf_is_202_with_a_status_url_then_the_final_pdf(app, token, filing_id):
+    _approve(app, token, filing_id)
+    client = app.test_client()
+    first = client.get(f"/api/v1/filings/{filing_id}/pdf?final=true", headers=token("compliance"))
+    assert first.status_code == 202
+    status = client.get(first.headers["Location"], headers=token("compliance")).get_json()
+    assert status["status"] == "done" and status["final"] is True
+    final = client.get(status["pdf"], headers=token("compliance"))
+    assert final.status_code == 200 and final.data.startswith(b"%PDF")
+
+
+def test_thread_worker_renders_off_the_request(app, login, filing_id):
+    app.config["RENDER_WORKER"] = "thread"
+    client = login()
+    response = client.post(f"/filings/{filing_id}/pdf", data={"csrf_token": csrf(client, "/account"), "kind": "draft"})
+    job_url = response.headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page or "/download" in page
+    for _ in range(120):
+        if "/download" in page:
+            break
+        time.sleep(0.25)
+        page = client.get(job_url).get_data(as_text=True)
+    assert "Download the PDF" in page
+
+
+def _tiny_pdf() -> bytes:
+    import pikepdf
+    out = io.BytesIO()
+    doc = pikepdf.new()
+    doc.add_blank_page()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_exhibit_upload_accepts_a_pdf_and_refuses_anything_else(app, login, filing_id):
+    client = login()
+    token = csrf(client, "/account")
+    ok = client.post(f"/filings/{filing_id}/exhibits", data={
+        "csrf_token": token, "exhibit": (io.BytesIO(_tiny_pdf()), "site-plan.pdf")}, content_type="multipart/form-data")
+    assert "Exhibit site-plan.pdf uploaded" in client.get(ok.headers["Location"]).get_data(as_text=True)
+    bad = client.post(f"/filings/{filing_id}/exhibits", data={
+        "csrf_token": token, "exhibit": (io.BytesIO(b"MZ not a pdf"), "virus.pdf")}, content_type="multipart/form-data")
+    page = client.get(bad.headers["Location"]).get_data(as_text=True)
+    assert "Not uploaded" in page and "virus.pdf" not in page.split("Exhibits</h2>")[1].split("</table>")[0]
+
+
+def test_uploads_over_the_limit_are_413(app, login, filing_id):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    client = login()
+    response = client.post(f"/filings/{filing_id}/exhibits", data={
+        "csrf_token": "x", "exhibit": (io.BytesIO(b"%PDF" + b"0" * 4096), "big.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+def test_the_request_limit_admits_the_largest_exhibit(app):
+    assert app.config["MAX_CONTENT_LENGTH"] > pdf.MAX_EXHIBIT_BYTES
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    import shutil
+    import socket
+    import subprocess
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    from redis import Redis
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # noqa: BLE001 (waiting for the server to listen)
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait()
+
+
+def test_with_redis_an_rq_worker_renders_the_job(app, login, filing_id, redis_url, database, monkeypatch):
+    from redis import Redis
+    from rq import SimpleWorker
+    app.config.update(RENDER_WORKER="rq", REDIS_URL=redis_url)
+    client = login()
+    job_url = client.post(f"/filings/{filing_id}/pdf", data={"csrf_token": csrf(client, "/account"),
+                                                              "kind": "draft"}).headers["Location"]
+    assert 'http-equiv="refresh"' in client.get(job_url).get_data(as_text=True)     # queued, not rendered inline
+    # the worker builds its own app from the environment, as `rq worker cone` would
+    monkeypatch.setenv("CONE_SQLALCHEMY_DATABASE_URI", database)
+    monkeypatch.setenv("CONE_SECRET_KEY", "test")
+    SimpleWorker(["cone"], connection=Redis.from_url(redis_url)).work(burst=True)
+    assert "Download the PDF" in client.get(job_url).get_data(as_text=True)
+
+
+def test_a_job_whose_worker_died_is_queued_again(app, login, filing_id):
+    """A server killed mid-render leaves a 'running' job owned by a dead process."""
+    import subprocess
+    import sys
+    from cone.web.extensions import db
+    from cone.web.jobs import _start_time
+    from cone.web.models import RenderJob
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    app.config["RENDER_WORKER"] = "thread"
+    with app.app_context():
+        import socket
+        job = RenderJob(filing_id=filing_id, version=1, status="running", requested_by="t",
+                        owner=f"{socket.gethostname()}:{dead.pid}:{_start_time(dead.pid)}")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    client = login()
+    page = client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
+    for _ in range(120):
+        if "Download the PDF" in page:
+            break
+        time.sleep(0.25)
+        page = client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
+    assert "Download the PDF" in page

@@ -29,7 +29,7 @@ def _font() -> tuple[bytes, dict[str, float], dict[str, object]]:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(FONT, lazy=True)
+    font = TTFont(FONT, lazy=True, recalcTimestamp=False)   # a save-time timestamp would change every packet
     options = subset.Options()
     options.name_IDs = ["*"]
     options.hinting = False

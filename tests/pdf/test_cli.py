@@ -72,3 +72,19 @@ def test_import_of_a_foreign_pdf_exits_2(tmp_path, capsys):
     other.write_bytes(make_pdf())
     assert main(["import", str(other)]) == 2
     assert "no embedded filing.json" in capsys.readouterr().err
+
+
+def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
+    """Nothing time- or process-dependent (a font's save timestamp, hash order) reaches the file."""
+    import subprocess
+    import sys
+    import time
+
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}.pdf"
+        subprocess.run([sys.executable, "-m", "cone.cli", "pdf", str(EXAMPLE), "-o", str(out), "--no-cache"],
+                       check=False, capture_output=True, timeout=300)
+        outputs.append(out.read_bytes())
+        time.sleep(1.1)          # font timestamps have one-second resolution
+    assert outputs[0] == outputs[1]

@@ -29,3 +29,44 @@ def test_api_has_no_server_errors(server, api, example, tmp_path):
     cases = re.findall(r"(\d+) generated", summary)
     print(f"schemathesis: {cases[-1] if cases else '?'} cases generated; exit {out.returncode}")
     assert out.returncode == 0, summary + out.stderr[-2000:]
+
+
+def test_filing_parser_never_fails_on_hostile_json():
+    """Hypothesis against the parser: mutated and arbitrary documents give a Filing or an
+    InputError naming a JSON path, never another exception. Prints how many cases were tried."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from cone.errors import InputError
+    from cone.filing import loads
+
+    from .conftest import EXAMPLE
+
+    example = json.loads(EXAMPLE.read_text())
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30) | \
+        st.sampled_from(["2025-02-30", "1e400", "-1", "10000.001", "NaN", "", "\u202e", "06333"])
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                          max_leaves=8)
+    paths = [("project", "capital_expenditure"), ("services", 0, "hours_per_day"), ("publication", "dates", 1),
+             ("site", "zip"), ("applicant", "contact", "email"), ("filing_type",), ("state",), ("fee",),
+             ("services", 1, "components"), ("planned_filing_date",), ("project", "populations")]
+    tried = []
+
+    @settings(max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(paths), values, st.booleans())
+    def parse(path, value, as_text):
+        doc = json.loads(json.dumps(example))
+        target = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+        text = json.dumps(doc, allow_nan=True) if not as_text else json.dumps(value, allow_nan=True)
+        tried.append(1)
+        try:
+            loads(text)
+        except InputError as exc:
+            assert exc.path and exc.path.startswith("$")
+
+    parse()
+    print(f"\nhypothesis: {len(tried)} filing documents parsed")
+    assert len(tried) >= 100

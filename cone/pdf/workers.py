@@ -105,11 +105,21 @@ def _get_pool() -> Any:
     global _pool
     with _lock:
         if _pool is None:
-            # Warm up here, once: WeasyPrint's import, cffi's type parsing and font loading cost
-            # about a second of CPU. Forked workers inherit all of it instead of each paying it.
-            warm_up()
-            context = multiprocessing.get_context("fork")
-            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,), maxtasksperchild=500)
+            # Workers start warm (WeasyPrint's import, cffi's type parsing, fonts: about a second
+            # of CPU) by forking from a warmed-up process. Forking a process that runs other
+            # threads (a web server, a render thread) can copy font and shaping caches
+            # half-written by another thread; a worker so made was seen dropping glyphs from a
+            # font subset. So a threaded process forks its workers from a fork server, a
+            # single-threaded process that warms up once; a single-threaded one (the CLI, an RQ
+            # work horse) forks them from itself, which saves starting that server, and never
+            # replaces them, since the pool's own threads then exist.
+            if threading.active_count() == 1:
+                warm_up()
+                context, recycle = multiprocessing.get_context("fork"), None
+            else:
+                context, recycle = multiprocessing.get_context("forkserver"), 500
+                context.set_forkserver_preload(["cone.pdf.warm"])
+            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,), maxtasksperchild=recycle)
         return _pool
 
 

@@ -161,3 +161,20 @@ def test_workers_run_under_an_address_space_limit():
     process.join(60)
     assert queue.get(timeout=5) == "MemoryError"
     assert resource.getrlimit(resource.RLIMIT_AS)[0] != limit      # the caller's own limit is untouched
+
+
+def test_a_threaded_process_forks_render_workers_from_a_single_threaded_server():
+    """A web server's render thread must not fork workers from its own, multi-threaded process."""
+    import threading
+
+    release = threading.Event()
+    bystander = threading.Thread(target=release.wait)
+    bystander.start()
+    try:
+        workers._reset_pool()
+        assert workers.render_many(["<p>from a threaded process</p>"])[0].startswith(b"%PDF-")
+        assert workers._pool._ctx.get_start_method() == "forkserver"
+    finally:
+        release.set()
+        bystander.join()
+        workers._reset_pool()

@@ -8,6 +8,7 @@ fails with MemoryError. Either way the caller gets an InputError, never a hang.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.metadata
 import multiprocessing
@@ -121,6 +122,13 @@ def _get_pool() -> Any:
                 context.set_forkserver_preload(["cone.pdf.warm"])
             _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,), maxtasksperchild=recycle)
         return _pool
+
+
+@atexit.register
+def _shut_down() -> None:
+    """Stop the pool and drop the fonts while the interpreter is whole (their finalizers need it)."""
+    _reset_pool()
+    _warm.clear()
 
 
 def _reset_pool() -> None:

@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.system
 
 
-def test_api_has_no_server_errors(server, api, example, tmp_path):
+def test_api_has_no_server_errors(server, api, example, tmp_path, figure):
     status, created = api.json("POST", "/filings", example)   # give GET/PUT a real filing to hit
     assert status == 201
     report = tmp_path / "report.json"
@@ -27,11 +27,11 @@ def test_api_has_no_server_errors(server, api, example, tmp_path):
     summary = out.stdout[-3000:]
     print("\n" + summary)
     cases = re.findall(r"(\d+) generated", summary)
-    print(f"schemathesis: {cases[-1] if cases else '?'} cases generated; exit {out.returncode}")
+    figure(f"schemathesis: {cases[-1] if cases else '?'} API cases generated against /api/v1, exit {out.returncode}")
     assert out.returncode == 0, summary + out.stderr[-2000:]
 
 
-def test_filing_parser_never_fails_on_hostile_json():
+def test_filing_parser_never_fails_on_hostile_json(figure):
     """Hypothesis against the parser: mutated and arbitrary documents give a Filing or an
     InputError naming a JSON path, never another exception. Prints how many cases were tried."""
     from hypothesis import HealthCheck, given, settings
@@ -68,5 +68,5 @@ def test_filing_parser_never_fails_on_hostile_json():
             assert exc.path and exc.path.startswith("$")
 
     parse()
-    print(f"\nhypothesis: {len(tried)} filing documents parsed")
+    figure(f"hypothesis: {len(tried)} hostile filing documents parsed, none raised anything but InputError")
     assert len(tried) >= 100

@@ -36,9 +36,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def audit():
-    auditor = Auditor("journey")
-    yield auditor
-    print(f"\naxe-core: {auditor.pages} pages checked, {len(auditor.problems)} serious/critical violations")
+    return Auditor("journey")
 
 
 def sign_in_by_keyboard(page: Page, base: str, email: str, audit: Auditor) -> None:
@@ -104,7 +102,7 @@ def fill_section_by_keyboard(page: Page, pack, section, filing) -> None:
         page.keyboard.press("Enter")
 
 
-def test_filing_journey_from_draft_to_final_pdf(server, browser, audit):
+def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
     filing = loads(EXAMPLE.read_text())
     pack = pack_for(filing)
     base = server.url
@@ -187,4 +185,6 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit):
     assert "248 Flanders Road" in flat
     assert "DRAFT" not in flat
 
+    figure(f"axe-core: {audit.pages} pages checked in the journeys, {len(audit.problems)} serious/critical "
+           "violations; screenshots in out/screenshots/")
     assert not audit.problems, "\n".join(audit.problems)

@@ -30,7 +30,7 @@ def _wrk(url: str, headers: dict[str, str], seconds: int = 5) -> dict[str, str]:
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is installed by scripts/bootstrap.sh test")
-def test_main_pages_and_api_under_load(server, api, example):
+def test_main_pages_and_api_under_load(server, api, example, figure):
     status, created = api.json("POST", "/filings", example)
     assert status == 201
     fid = created["id"]
@@ -47,11 +47,10 @@ def test_main_pages_and_api_under_load(server, api, example):
     for name, (url, headers) in targets.items():   # wrk counts redirects as success: rule them out first
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as r:
             assert r.status == 200 and r.url == url, f"{name} answered {r.status} at {r.url}"
-    print()
     failures = []
     for name, (url, headers) in targets.items():
         f = _wrk(url, headers)
-        print(f"load {name:22} {f['rps']:>8} req/s  p50 {f['p50']:>8}  p90 {f['p90']:>8}  p99 {f['p99']:>8}  "
+        figure(f"load {name:22} {f['rps']:>8} req/s  p50 {f['p50']:>8}  p90 {f['p90']:>8}  p99 {f['p99']:>8}  "
               f"requests {f['requests']}  non-2xx {f['non2xx']}  socket errors {f['socket_errors']}")
         if int(f["requests"]) == 0 or f["non2xx"] != "0" or f["socket_errors"] != "none":
             failures.append(name)

@@ -1,8 +1,8 @@
 """End-to-end journeys in a real browser: an administrator creates the example filing through the
 guided forms, a legal reviewer comments and requests changes, the administrator resubmits, the
 reviewer approves and compliance downloads the final PDF, whose text is checked. Every page is
-screenshotted and checked with axe-core (no serious or critical violations); sign-in and one
-form section are done with the keyboard alone."""
+screenshotted and checked with axe-core (no serious or critical violations); sign-in and two
+form sections (text, select and checkbox questions) are done with the keyboard alone."""
 from __future__ import annotations
 
 import io
@@ -84,20 +84,40 @@ def fill_field(scope, pack, f, value) -> None:
         _input(scope, f.label).fill(_text(value))
 
 
+FOCUSED = """() => { const e = document.activeElement;
+  return e ? {name: e.name || "", tag: e.tagName, type: e.type || "", value: e.value || "", checked: !!e.checked,
+              text: (e.textContent || "").trim()} : null; }"""
+
+
 def fill_section_by_keyboard(page: Page, pack, section, filing) -> None:
-    """Tab from the top of the page through the section's inputs, typing each answer, then Enter."""
-    values = [_text(get_path(filing, f.path)) for f in section.fields]
+    """Answer a section with the keyboard alone: Tab from the top of the page through every
+    control, typing text, choosing options by typing their label, ticking boxes with Space,
+    then Enter on "Save and continue"."""
+    wanted = {f.path: (f, get_path(filing, f.path)) for f in section.fields if f.type != "group"}
     page.locator("body").focus()
-    for _ in range(200):
-        if page.evaluate("document.activeElement && document.activeElement.name") == section.fields[0].path:
+    done: set[str] = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        el = page.evaluate(FOCUSED)
+        if el["tag"] == "BUTTON" and el["text"] == "Save and continue":
             break
-        page.keyboard.press("Tab")
-    for i, value in enumerate(values):
-        assert page.evaluate("document.activeElement.name") == section.fields[i].path
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
-        page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent").strip() == "Save and continue"
+        if el["name"] not in wanted:
+            continue
+        f, value = wanted[el["name"]]
+        if el["tag"] == "SELECT":
+            if value is not None:
+                page.keyboard.type(pack.vocab[f.choices][value].label)
+                assert page.evaluate(FOCUSED)["value"] == value, f"could not choose {value} in {f.path}"
+        elif el["type"] == "checkbox":
+            if (el["value"] in (value or [])) != el["checked"]:
+                page.keyboard.press("Space")
+        else:
+            page.keyboard.press("Control+A")
+            page.keyboard.type(_text(value))
+        done.add(el["name"])
+    else:
+        raise AssertionError("Save and continue cannot be reached with Tab")
+    assert done == set(wanted), f"not reachable by keyboard: {set(wanted) - done}"
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -120,7 +140,7 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
     for section in pack.sections_for(filing.filing_type):
         admin.goto(f"{base}/filings/{fid}/sections/{section.id}")
         audit(admin, f"section {section.id}")
-        if section.id == "site":
+        if section.id in ("site", "project"):    # text, choice and multichoice questions
             fill_section_by_keyboard(admin, pack, section, filing)
             continue
         for f in section.fields:

@@ -8,7 +8,7 @@ import functools
 import io
 import re
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -455,11 +455,16 @@ def request_pdf(filing_id: int):  # noqa: ANN201
     return redirect(url_for("filings.job", filing_id=filing_id, job_id=job.id), 303)
 
 
-def _job(filing_id: int, job_id: str) -> RenderJob:
-    job = db.session.get(RenderJob, job_id)
-    if job is None or job.filing_id != filing_id:
+def _owned(model: type, item_id: int | str, filing_id: int):  # noqa: ANN202 (a row of `model`)
+    """The row of the filing's own `model` (render job, exhibit) with that id, else 404."""
+    item = db.session.get(model, item_id)
+    if item is None or item.filing_id != filing_id:
         abort(404)
-    return job
+    return item
+
+
+def _job(filing_id: int, job_id: str) -> RenderJob:
+    return _owned(RenderJob, job_id, filing_id)
 
 
 @bp.get("/<int:filing_id>/jobs/<job_id>")
@@ -511,9 +516,7 @@ def upload_exhibit(filing_id: int):  # noqa: ANN201
 @bp.post("/<int:filing_id>/exhibits/<int:exhibit_id>/delete")
 @permission("edit")
 def delete_exhibit(filing_id: int, exhibit_id: int):  # noqa: ANN201
-    exhibit = db.session.get(Exhibit, exhibit_id)
-    if exhibit is None or exhibit.filing_id != filing_id:
-        abort(404)
+    exhibit = _owned(Exhibit, exhibit_id, filing_id)
     db.session.delete(exhibit)
     audit(current_record(), g.user, "exhibit_removed", exhibit.name)
     db.session.commit()
@@ -524,10 +527,8 @@ def delete_exhibit(filing_id: int, exhibit_id: int):  # noqa: ANN201
 @bp.get("/<int:filing_id>/exhibits/<int:exhibit_id>")
 @permission("view")
 def exhibit(filing_id: int, exhibit_id: int):  # noqa: ANN201
-    item = db.session.get(Exhibit, exhibit_id)
-    if item is None or item.filing_id != filing_id:
-        abort(404)
-    return Response(item.data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{item.name}"'})
+    item = _owned(Exhibit, exhibit_id, filing_id)
+    # send_file quotes the name and adds an RFC 5987 form for names beyond Latin-1.
+    return send_file(io.BytesIO(item.data), mimetype="application/pdf", as_attachment=True, download_name=item.name)
 
 

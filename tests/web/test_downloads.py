@@ -157,3 +157,20 @@ def test_a_job_whose_worker_died_is_queued_again(app, login, filing_id):
         time.sleep(0.25)
         page = client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
     assert "Download the PDF" in page
+
+
+def test_an_exhibit_named_in_any_script_downloads_under_its_name(app, login, filing_id):
+    client = login()
+    token = csrf(client, "/account")
+    client.post(f"/filings/{filing_id}/exhibits", data={
+        "csrf_token": token, "exhibit": (io.BytesIO(_tiny_pdf()), "Доказательство публикации.pdf")},
+        content_type="multipart/form-data")
+    with app.app_context():
+        from cone.web.extensions import db
+        from cone.web.models import Exhibit
+        exhibit_id = db.session.scalars(db.select(Exhibit.id).filter_by(filing_id=filing_id)).one()
+    response = client.get(f"/filings/{filing_id}/exhibits/{exhibit_id}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment") and "UTF-8''" in disposition
+    assert client.get(f"/filings/{filing_id}/exhibits/{exhibit_id + 1}").status_code == 404

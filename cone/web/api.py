@@ -14,7 +14,7 @@ from . import jobs
 from .access import current_record, permission
 from .errors import api_error
 from .extensions import db
-from .models import FilingRecord, RenderJob
+from .models import FilingRecord, FilingVersion, RenderJob
 from .panel import panel_for
 from .records import Conflict, create_filing, current_filing, save_version
 from .workflow import EDITABLE, STATUS_LABELS
@@ -41,17 +41,16 @@ def _body() -> Filing:
     return filing
 
 
-def _etag(record: FilingRecord) -> str:
-    return f'"{record.version}"'
-
-
-def _resource(record: FilingRecord, status: int = 200) -> Response:
-    filing, document = current_filing(record)
+def _resource(record: FilingRecord, status: int = 200, version: int | None = None) -> Response:
+    """The filing at `version` (default: the latest), its number in the body and the ETag alike.
+    A save reports the version it made, not whatever a concurrent save made since."""
+    number = record.version if version is None else version
+    document = db.session.scalar(select(FilingVersion.document).filter_by(filing_id=record.id, number=number))
     response = jsonify({
         "id": record.id,
         "organization": record.organization.name,
         "status": record.status,
-        "version": record.version,
+        "version": number,
         "updated_at": record.updated_at.isoformat(timespec="seconds") + "Z",
         "links": {"self": url_for("api.get_filing", filing_id=record.id), "findings": url_for("api.findings", filing_id=record.id),
                   "notice": url_for("api.notice", filing_id=record.id), "timeline": url_for("api.timeline", filing_id=record.id),
@@ -59,7 +58,7 @@ def _resource(record: FilingRecord, status: int = 200) -> Response:
         "filing": json.loads(document),
     })
     response.status_code = status
-    response.headers["ETag"] = _etag(record)
+    response.headers["ETag"] = f'"{number}"'
     return response
 
 
@@ -122,10 +121,10 @@ def put_filing(filing_id: int) -> Response:
                                   "GET it again and reapply your change", current_version=record.version)
     filing = _body()
     try:
-        save_version(record, filing, g.user, base, note="API")
+        saved = save_version(record, filing, g.user, base, note="API")
     except Conflict as exc:
         return api_error(409, str(exc), current_version=exc.current)
-    return _resource(record)
+    return _resource(record, version=base + 1 if saved else base)
 
 
 @bp.get("/filings/<int:filing_id>/findings")

@@ -53,15 +53,16 @@ class LiveServer:
             self.flask("cone", "create-user", email, "--role", role, "--org", org, "--password", password)
 
     def start(self) -> None:
-        log = open(self.workdir / f"gunicorn-{self.port}.log", "ab")
-        self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", str(self.workers), "--threads", str(self.threads), "-b",
-             f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "--no-control-socket", "app:app"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
+        log = self.workdir / f"gunicorn-{self.port}.log"
+        with log.open("ab") as out:     # the server keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-w", str(self.workers), "--threads", str(self.threads), "-b",
+                 f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "--no-control-socket", "app:app"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=out, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {log.name}")
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {log}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as r:
                     if r.status == 200:

@@ -107,20 +107,20 @@ def _get_pool() -> Any:
     with _lock:
         if _pool is None:
             # Workers start warm (WeasyPrint's import, cffi's type parsing, fonts: about a second
-            # of CPU) by forking from a warmed-up process. Forking a process that runs other
-            # threads (a web server, a render thread) can copy font and shaping caches
-            # half-written by another thread; a worker so made was seen dropping glyphs from a
-            # font subset. So a threaded process forks its workers from a fork server, a
-            # single-threaded process that warms up once; a single-threaded one (the CLI, an RQ
-            # work horse) forks them from itself, which saves starting that server, and never
-            # replaces them, since the pool's own threads then exist.
+            # of CPU) by forking from a warmed-up process, and each renders ONE part and exits:
+            # a worker that had rendered many documents was seen writing a font subset whose
+            # text layer lost a letter ("Status" extracted as "Staus"), so no part may depend
+            # on what a worker rendered before. A threaded process (the web app) forks workers
+            # from a single-threaded fork server, as forking a threaded process is unsafe; a
+            # single-threaded one (the CLI, an RQ work horse) forks them from itself, which
+            # saves starting that server.
             if threading.active_count() == 1:
                 warm_up()
-                context, recycle = multiprocessing.get_context("fork"), None
+                context = multiprocessing.get_context("fork")
             else:
-                context, recycle = multiprocessing.get_context("forkserver"), 500
+                context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["cone.pdf.warm"])
-            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,), maxtasksperchild=recycle)
+            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,), maxtasksperchild=1)
         return _pool
 
 

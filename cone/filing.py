@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from .errors import InputError
+from .money import money_number
 
 FORMAT = "cone.filing/1"
 MAX_MONEY = Decimal(10) ** 12
@@ -43,11 +44,6 @@ def _money(value: Decimal) -> Decimal:
     return value
 
 
-def _money_json(value: Decimal) -> int | float:
-    # A JSON number, not pydantic's default string; exact, as amounts are whole cents under 10^12.
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _reject_bool_and_text(value: Any) -> Any:
     # JSON `true` or "10000" are not amounts: pydantic would coerce them.
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
@@ -61,7 +57,7 @@ Money = Annotated[
     AfterValidator(_money),
     # No "multipleOf": 0.01: float-based validators reject real amounts such as 0.29 with it.
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_MONEY)}),
-    PlainSerializer(_money_json, when_used="json"),
+    PlainSerializer(money_number, when_used="json"),   # a JSON number, not pydantic's default string
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]

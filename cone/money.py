@@ -14,3 +14,8 @@ def format_money(amount: Decimal | int) -> str:
     if amount == amount.to_integral_value():
         return f"${amount:,.0f}"
     return f"${amount:,.2f}"
+
+
+def money_number(amount: Decimal) -> int | float:
+    """An amount as a JSON number: whole dollars as an integer; exact for whole cents under 10^12."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)

@@ -14,6 +14,7 @@ from typing import Any
 from .checks import longest_run
 from .fee import Fee, fee_for
 from .filing import Filing
+from .money import money_number
 from .pack import Pack
 
 
@@ -39,8 +40,7 @@ class Timeline:
             return d.isoformat() if d else None
 
         return {
-            "fee": int(self.fee.amount) if self.fee and self.fee.amount == int(self.fee.amount) else
-            (float(self.fee.amount) if self.fee else None),
+            "fee": money_number(self.fee.amount) if self.fee else None,
             "fee_tier": self.fee.tier if self.fee else None,
             "fee_citation": self.fee.citation if self.fee else None,
             "earliest_filing_date": iso(self.earliest_filing_date),

@@ -488,6 +488,10 @@ def job_download(filing_id: int, job_id: str):  # noqa: ANN201
         "Content-Disposition": f"attachment; filename=filing-{filing_id}-v{job.version}-{kind}.pdf"})
 
 
+def _to_exhibits(filing_id: int) -> tuple[Response, int]:
+    return redirect(url_for("filings.overview", filing_id=filing_id) + "#exhibits"), 303
+
+
 @bp.post("/<int:filing_id>/exhibits")
 @permission("edit")
 def upload_exhibit(filing_id: int):  # noqa: ANN201
@@ -495,7 +499,7 @@ def upload_exhibit(filing_id: int):  # noqa: ANN201
     upload = request.files.get("exhibit")
     if upload is None or not upload.filename:
         flash("Not uploaded: choose a PDF file.", "error")
-        return redirect(url_for("filings.overview", filing_id=filing_id) + "#exhibits"), 303
+        return _to_exhibits(filing_id)
     name = re.sub(r"[^\w.\- ]+", "_", upload.filename)[:200]
     data = upload.read()
     try:
@@ -505,12 +509,12 @@ def upload_exhibit(filing_id: int):  # noqa: ANN201
         abort(503, "Exhibits cannot be checked: the PDF renderer is not installed on this server.")
     except InputError as exc:
         flash(f"Not uploaded: {exc.message}", "error")
-        return redirect(url_for("filings.overview", filing_id=filing_id) + "#exhibits"), 303
+        return _to_exhibits(filing_id)
     db.session.add(Exhibit(filing_id=filing_id, name=name, data=data, size=len(data), uploaded_by=g.user.email))
     audit(record, g.user, "exhibit_uploaded", f"{name} ({len(data):,} bytes)")
     db.session.commit()
     flash(f"Exhibit {name} uploaded.")
-    return redirect(url_for("filings.overview", filing_id=filing_id) + "#exhibits"), 303
+    return _to_exhibits(filing_id)
 
 
 @bp.post("/<int:filing_id>/exhibits/<int:exhibit_id>/delete")
@@ -521,7 +525,7 @@ def delete_exhibit(filing_id: int, exhibit_id: int):  # noqa: ANN201
     audit(current_record(), g.user, "exhibit_removed", exhibit.name)
     db.session.commit()
     flash(f"Exhibit {exhibit.name} removed.")
-    return redirect(url_for("filings.overview", filing_id=filing_id) + "#exhibits"), 303
+    return _to_exhibits(filing_id)
 
 
 @bp.get("/<int:filing_id>/exhibits/<int:exhibit_id>")

@@ -13,8 +13,9 @@ from typing import Any, Mapping
 from flask import Flask, Response
 from werkzeug.routing import IntegerConverter
 
-from . import access, errors, pagecache
-from .extensions import csrf, db, limiter, login_manager, migrate
+from . import access, errors, pagecache, throttle
+from .sessions import VerifiedOnceSessionInterface
+from .extensions import csrf, db, login_manager, migrate
 from .models import ROLE_LABELS
 from .formdata import field_id
 from .workflow import STATUS_LABELS
@@ -83,10 +84,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
 
+    app.session_interface = VerifiedOnceSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    throttle.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.signin"
     login_manager.login_message = "Sign in to continue."

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from . import throttle
 from .access import permission
-from .extensions import db, limiter
+from .extensions import db
 from .models import ApiToken, User
 
 bp = Blueprint("auth", __name__)
@@ -35,8 +36,9 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/signin", methods=["GET", "POST"])
 @permission("public")
-@limiter.limit(lambda: current_app.config["SIGNIN_RATE_LIMIT"], methods=["POST"])
 def signin():  # noqa: ANN201
+    if request.method == "POST":
+        throttle.check("signin", "SIGNIN_RATE_LIMIT")
     form = SignInForm()
     error = None
     if form.validate_on_submit():

@@ -1,7 +1,7 @@
 """Error pages for people and JSON errors for the API; never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -39,9 +39,13 @@ def _handle_http(exc: HTTPException):  # noqa: ANN202
     status = exc.code or 500
     message = exc.description if status not in (500,) else TITLES[500]
     if wants_json():
-        return api_error(status, message)
-    return render_template("errors/error.html", status=status, title=TITLES.get(status, exc.name),
-                           message=message), status
+        response = api_error(status, message)
+    else:
+        response = current_app.make_response((render_template(
+            "errors/error.html", status=status, title=TITLES.get(status, exc.name), message=message), status))
+    if getattr(exc, "retry_after", None) is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _handle_csrf(exc: CSRFError):  # noqa: ANN202
@@ -58,8 +62,6 @@ def _handle_input(exc: InputError):  # noqa: ANN202
 def _handle_unexpected(exc: Exception):  # noqa: ANN202
     if isinstance(exc, HTTPException):
         return _handle_http(exc)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error")
     return _handle_http(InternalServerError())
 

@@ -95,9 +95,13 @@ def test_wrong_password_and_rate_limit(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/r.sqlite", RATELIMIT_ENABLED=True)
     client = app.test_client()
     token = csrf(client, "/signin")
-    statuses = [client.post("/signin", data={"email": "administrator@hopewell.test", "password": "wrong",
-                                             "csrf_token": token}).status_code for _ in range(11)]
-    assert statuses[0] == 422 and statuses[-1] == 429
+    responses = [client.post("/signin", data={"email": "administrator@hopewell.test", "password": "wrong",
+                                              "csrf_token": token}) for _ in range(11)]
+    assert [r.status_code for r in responses] == [422] * 10 + [429]
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 60
+    assert "Too many attempts" in responses[-1].get_data(as_text=True)
+    other_pages = client.get("/signin")      # only sign-in attempts are limited
+    assert other_pages.status_code == 200
     with app.app_context():
         db.engine.dispose()
 

@@ -10,18 +10,36 @@ import threading
 from collections import OrderedDict
 from typing import Callable, Hashable
 
-from flask import g, session
+from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
 MAX_PAGES = 256
+MAX_TOKENS = 4096
 _MARK = "csrf-" + secrets.token_hex(16)
 _pages: OrderedDict[Hashable, str] = OrderedDict()
-_lock = threading.Lock()      # gthread workers share the cache between threads
+_signed: dict[tuple[str, str], str] = {}
+_lock = threading.Lock()      # gthread workers share the caches between threads
 
 
 def csrf_token() -> str:
-    """The template global: a placeholder while rendering for the cache, else the real token."""
-    return _MARK if g.get("rendering_for_cache") else generate_csrf()
+    """The template global: a placeholder while rendering for the cache, else the real token.
+
+    Signing the session's token costs as much as serving a cached page, and without a time
+    limit (WTF_CSRF_TIME_LIMIT None) the signed form never expires, so it is signed once per
+    process for each session token and secret."""
+    if g.get("rendering_for_cache"):
+        return _MARK
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or "csrf_token" not in session:
+        return generate_csrf()
+    key = (current_app.secret_key, session["csrf_token"])
+    signed = _signed.get(key)
+    if signed is None:
+        signed = generate_csrf()
+        with _lock:
+            if len(_signed) >= MAX_TOKENS:
+                _signed.clear()
+            _signed[key] = signed
+    return signed
 
 
 def cached(key: Hashable, render: Callable[[], str]) -> str:
@@ -42,4 +60,4 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
             _pages[key] = page
             if len(_pages) > MAX_PAGES:
                 _pages.popitem(last=False)
-    return page.replace(_MARK, generate_csrf())
+    return page.replace(_MARK, csrf_token())

@@ -1,0 +1,60 @@
+"""Session cookies verified once per process (cone.web.sessions) and CSRF tokens signed once:
+the shortcuts must never accept what a full check would refuse."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from conftest import csrf
+
+from cone.web import sessions
+
+pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_changed_cookie_is_verified_again_and_refused(login):
+    client = login("administrator")
+    assert client.get("/filings/").status_code == 200        # the real cookie is now known
+    cookie = _cookie(client)
+    payload, _, signature = cookie.rpartition(".")
+    client.set_cookie("session", payload[:-1] + ("A" if payload[-1] != "A" else "B") + "." + signature)
+    assert client.get("/filings/").status_code == 302
+    client.set_cookie("session", cookie)
+    assert client.get("/filings/").status_code == 200
+
+
+def test_an_expired_session_is_refused_although_it_was_verified_before(app, login, monkeypatch):
+    client = login("administrator")
+    assert client.get("/filings/").status_code == 200
+    app.permanent_session_lifetime = dt.timedelta(hours=1)
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(sessions.time, "time", lambda: later)
+    response = client.get("/filings/")
+    assert response.status_code == 302 and "/signin" in response.headers["Location"]
+
+
+def test_one_request_changing_its_session_does_not_change_what_the_same_cookie_holds(app, login, filing_id):
+    client = login("administrator")
+    before = _cookie(client)
+    token = csrf(client, f"/filings/{filing_id}/sections/site")
+    response = client.post(f"/filings/{filing_id}/sections/site", data={
+        "csrf_token": token, "version": "1", "action": "save_exit", "site-street": "12 Main Street"})
+    assert response.status_code == 302                          # saved, with a flashed message
+    client.set_cookie("session", before)                        # the older cookie, as another tab sends it
+    page = client.get(f"/filings/{filing_id}").get_data(as_text=True)
+    assert "Your answers are saved" not in page
+
+
+def test_a_csrf_token_is_good_only_for_its_own_session(app, login, filing_id):
+    first, second = login("administrator"), login("administrator")
+    token = csrf(first, f"/filings/{filing_id}/sections/site")
+    assert token == csrf(first, f"/filings/{filing_id}/sections/applicant")   # signed once, reused
+    assert token != csrf(second, f"/filings/{filing_id}/sections/site")
+    response = second.post(f"/filings/{filing_id}/sections/site", data={
+        "csrf_token": token, "version": "1", "action": "continue", "site-street": "12 Main Street"})
+    assert response.status_code == 400

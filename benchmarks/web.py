@@ -25,6 +25,7 @@ import tempfile
 import textwrap
 import time
 import urllib.parse
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,6 +33,10 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 TARGET_RATIO = 0.5
+# Sign-in, the page check and wrk all send this: the session is bound to the client's address and
+# user agent, and a request from another agent is sent to the sign-in page (a cheap 302 that wrk
+# would count as a success).
+USER_AGENT = "cone-benchmark/1"
 HELLO = textwrap.dedent('''
     from flask import Flask
     app = Flask(__name__)
@@ -65,7 +70,7 @@ def serve(app: str, cwd: Path, env: dict[str, str], workers: int, probe: str) ->
 
 def wrk(url: str, seconds: int, connections: int, cookie: str | None = None) -> tuple[float, int]:
     """Requests per second and errors (socket errors + non-2xx/3xx) from one wrk run."""
-    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         argv += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
@@ -101,11 +106,29 @@ def prepare(tmp: Path) -> dict[str, str]:
 def sign_in(base: str) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base + "/signin").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": "bench@example.org", "password": "bench-password", "csrf_token": token})
     opener.open(base + "/signin", data.encode())
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def form_page(url: str, cookie: str) -> str:
+    """The page as wrk gets it (same headers, redirects not followed); exits unless it is the form."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+            return None
+
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    try:
+        response = urllib.request.build_opener(NoRedirect).open(request)
+    except urllib.error.HTTPError as exc:
+        raise SystemExit(f"the form page answered {exc.code}, not 200: wrk would not measure the page") from None
+    body = response.read().decode()
+    if response.status != 200 or "Save and continue" not in body:
+        raise SystemExit("the signed-in form page did not render")
+    return body
 
 
 def main() -> int:
@@ -128,10 +151,7 @@ def main() -> int:
         try:
             cookie = sign_in(cone_url)
             page = f"{cone_url}/filings/1/sections/{args.section}"
-            check = urllib.request.Request(page, headers={"Cookie": cookie})
-            body = urllib.request.urlopen(check).read().decode()
-            if "Save and continue" not in body:
-                raise SystemExit("the signed-in form page did not render")
+            body = form_page(page, cookie)
             wrk(hello_url, 2, args.connections)                      # warm-up
             wrk(page, 2, args.connections, cookie)
             base_rps = form_rps = 0.0
@@ -141,6 +161,7 @@ def main() -> int:
                 base_rps, base_err = max(base_rps, rps), base_err + err
                 rps, err = wrk(page, args.seconds, args.connections, cookie)
                 form_rps, form_err = max(form_rps, rps), form_err + err
+            form_page(page, cookie)          # still signed in: wrk measured the page, not a redirect
         finally:
             for proc in (hello, cone):
                 proc.terminate()

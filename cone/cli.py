@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import InputError
+from .userdirs import cache_root
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
 # Which rules concern each output: a subcommand fails (exit 1) only on errors it depends on.
@@ -131,12 +132,6 @@ def _exhibit(spec: str) -> tuple[str, bytes]:
     return name.strip(), _read(path)[1]
 
 
-def _cache_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cone" / "pdf"
-
-
 def cmd_pdf(args) -> int:
     from . import pdf
 
@@ -146,7 +141,7 @@ def cmd_pdf(args) -> int:
     if args.html:
         Path(args.html).write_text(pdf.render_html(filing, pack, final=args.final), encoding="utf-8")
     if not args.no_cache:
-        pdf.use_cache_directory(_cache_dir())
+        pdf.use_cache_directory(cache_root() / "pdf")
     try:
         data = pdf.render_packet(filing, pack, final=args.final, exhibits=exhibits, cache=not args.no_cache)
     except pdf.FinalBlocked as blocked:

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError
+from .userdirs import cache_root
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles")
@@ -459,8 +460,7 @@ def _cache_file(directory: Path) -> Path:
     code = Path(__file__).parent
     for path in [*(directory / f"{name}.yaml" for name in FILES), code / "pack.py", code / "checks.py", code / "filing.py"]:
         digest.update(path.read_bytes() if path.exists() else b"")
-    root = Path(os.environ.get("CONE_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cone")
-    return root / "packs" / f"{directory.name}-{digest.hexdigest()[:32]}.pickle"
+    return cache_root() / "packs" / f"{directory.name}-{digest.hexdigest()[:32]}.pickle"
 
 
 def _cached(directory: Path) -> Pack:

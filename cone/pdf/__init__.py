@@ -1,11 +1,22 @@
 """The filing-grade application PDF: packet rendering, exhibits, and the embedded filing.
 
-The other `cone` commands never import this package. Importing it loads pikepdf and Jinja2;
-WeasyPrint loads only when the first render starts the worker pool (workers.py).
+The other `cone` commands never import this package, and importing it loads nothing yet:
+each name below loads its module on first use, so a render worker (workers.py) starts with
+WeasyPrint and its templates only, not with pikepdf and the checklist it never uses.
 """
-from .assemble import extract_filing
-from .exhibits import MAX_EXHIBIT_BYTES, check_exhibit
-from .packet import FinalBlocked, render_html, render_packet, use_cache_directory
+from __future__ import annotations
 
-__all__ = ["MAX_EXHIBIT_BYTES", "FinalBlocked", "check_exhibit", "extract_filing", "render_html", "render_packet",
-           "use_cache_directory"]
+from importlib import import_module
+from typing import Any
+
+_HOME = {"extract_filing": "assemble", "MAX_EXHIBIT_BYTES": "exhibits", "check_exhibit": "exhibits",
+         "FinalBlocked": "packet", "render_html": "packet", "render_packet": "packet", "use_cache_directory": "packet"}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value

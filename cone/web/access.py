@@ -51,10 +51,6 @@ def undeclared_endpoints(app: Flask) -> list[str]:
     return sorted(e for e in app.view_functions if e not in EXEMPT_ENDPOINTS and endpoint_permission(app, e) is None)
 
 
-def is_api() -> bool:
-    return request.blueprint == "api"
-
-
 def load_user(user_id: str) -> Principal | None:
     """Flask-Login's user loader: on a filing's page, the filing is loaded in the same query."""
     filing_id = (request.view_args or {}).get("filing_id")
@@ -81,30 +77,37 @@ def _bearer_user() -> Principal | None:
 
 def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
     """Resolve the user and the filing, and refuse before the view runs."""
-    endpoint = request.endpoint
+    req = request._get_current_object()       # (every proxy lookup costs; this runs on every request)
+    endpoint = req.endpoint
     if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
         return None
     name = endpoint_permission(current_app, endpoint)
     if name is None:
         abort(500, "endpoint declares no permission")
-    g.user = _bearer_user() if is_api() else (current_user if current_user.is_authenticated else None)
+    api = req.blueprint == "api"
+    if api:
+        user = _bearer_user()
+    else:
+        user = current_user._get_current_object()
+        user = user if user.is_authenticated else None
+    g.user = user
     if name == "public":
         return None
-    if g.user is None:
-        if is_api():
+    if user is None:
+        if api:
             abort(401)
-        return redirect(url_for("auth.signin", next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for("auth.signin", next=req.full_path if req.method == "GET" else None))
     roles = PERMISSIONS[name]
-    filing_id = (request.view_args or {}).get("filing_id")
+    filing_id = (req.view_args or {}).get("filing_id")
     if filing_id is not None:
-        row = _filing_access(g.user, filing_id)
-        role = g.user.role_in(row.organization_id) if row is not None else None
+        row = _filing_access(user, filing_id)
+        role = user.role_in(row.organization_id) if row is not None else None
         if role is None:
             abort(404)
         if roles and role not in roles:
             abort(403)
         g.access, g.role = row, role
-    elif name == "create" and not g.user.organizations("administrator"):
+    elif name == "create" and not user.organizations("administrator"):
         abort(403)
     return None
 

@@ -2,9 +2,14 @@
 
 The parent loads WeasyPrint, the fonts and the parsed stylesheet once, then forks the
 workers, which inherit them warm and turn part HTML into PDF bytes; parts are independent,
-so the pool renders them on all cores. A batch that runs past its time limit kills the
-pool (the next call starts a fresh one); a worker that exceeds its address-space limit
-fails with MemoryError. Either way the caller gets an InputError, never a hang.
+so the pool renders them on all cores. Workers are long-lived and render each part byte
+for byte as a fresh fork would: what they rendered before does not matter. The one thing
+they share with other processes is the folder of @font-face files, from which each opens
+a face when a part first uses it; only the process that wrote that folder deletes it,
+and only once, at exit, after stopping its workers.
+A batch that runs past its time limit kills the pool (the next call starts a fresh one);
+a worker that exceeds its address-space limit fails with MemoryError. Either way the
+caller gets an InputError, never a hang.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from .render import ASSETS
 TIME_LIMIT = float(os.environ.get("CONE_PDF_TIME_LIMIT", "60"))       # seconds per batch of parts
 MEMORY_LIMIT = int(os.environ.get("CONE_PDF_MEMORY_MB", "2048")) << 20  # address space per worker
 WORKERS = max(1, min(int(os.environ.get("CONE_PDF_WORKERS", "0")) or (os.cpu_count() or 1), 4))
+RECYCLE = 500      # parts a fork server's worker renders before it is replaced (memory hygiene only)
 
 _warm: dict[str, Any] = {}
 _pool: Any = None
@@ -59,16 +65,40 @@ def _parse_array_types_once() -> None:
     ffi.new = new_array
 
 
-def _load() -> None:
-    """Fonts and the parsed stylesheet, kept for every render in this process."""
-    from weasyprint import CSS
+def _owned_font_configuration() -> Any:
+    """A WeasyPrint FontConfiguration whose folder of @font-face files only this process deletes.
+
+    WeasyPrint copies each @font-face file into a temporary folder and deletes the folder when
+    the configuration is garbage-collected, in whichever process that happens. Forked workers
+    open faces from that folder lazily, when a part first uses one (Cone Symbols bold, say), so
+    a fork exiting normally with its copy, or the parent loading its fonts again, deleted the
+    files under live workers, which then set that text in an empty font (no outlines, zero
+    widths): "Status" came out as "Staus" in pdftotext and "SSStSaStSuSs" in pypdf.
+    """
     from weasyprint.text.fonts import FontConfiguration
+
+    owner = os.getpid()
+
+    class OwnedFontConfiguration(FontConfiguration):
+        def __del__(self) -> None:
+            if os.getpid() == owner:
+                super().__del__()
+
+    return OwnedFontConfiguration()
+
+
+def _load() -> None:
+    """Fonts and the parsed stylesheet, loaded once and kept for every render in this process
+    (loading again would drop the fonts that workers forked earlier still open faces from)."""
+    if _warm:
+        return
+    from weasyprint import CSS
 
     from .fetcher import AssetFetcher
 
     _parse_array_types_once()
 
-    fonts = FontConfiguration()
+    fonts = _owned_font_configuration()
     fetcher = AssetFetcher()
     _warm.update(fonts=fonts, fetcher=fetcher,
                  css=CSS(string=(ASSETS / "packet.css").read_text(encoding="utf-8"),
@@ -88,8 +118,7 @@ def render_pdf(html: str) -> bytes:
     """One part's HTML as PDF bytes (runs in a worker, or in-process when called directly)."""
     from weasyprint import HTML
 
-    if not _warm:
-        _load()
+    _load()
     document = HTML(string=html, url_fetcher=_warm["fetcher"]).render(
         stylesheets=[_warm["css"]], font_config=_warm["fonts"], presentational_hints=False)
     return document.write_pdf(pdf_version="1.7")
@@ -107,21 +136,31 @@ def _get_pool() -> Any:
     with _lock:
         if _pool is None:
             # Workers start warm (WeasyPrint's import, cffi's type parsing, fonts: about a second
-            # of CPU) by forking from a warmed-up process, and each renders ONE part and exits:
-            # a worker that had rendered many documents was seen writing a font subset whose
-            # text layer lost a letter ("Status" extracted as "Staus"), so no part may depend
-            # on what a worker rendered before. A threaded process (the web app) forks workers
-            # from a single-threaded fork server, as forking a threaded process is unsafe; a
-            # single-threaded one (the CLI, an RQ work horse) forks them from itself, which
-            # saves starting that server.
+            # of CPU) by forking from a warmed-up process, and stay (tests/pdf/test_workers.py
+            # checks that a long-lived worker's parts equal a fresh fork's). A threaded process
+            # (the web app) forks workers from a single-threaded fork server, as forking a
+            # threaded process is unsafe, and replaces them now and then; a single-threaded one
+            # (the CLI, an RQ work horse) forks them from itself, which saves starting that
+            # server, and never replaces them, since the pool's own threads then exist (a
+            # worker's memory levels off at about 85 MB after a thousand varied parts).
             if threading.active_count() == 1:
                 warm_up()
-                context = multiprocessing.get_context("fork")
+                context, recycle = multiprocessing.get_context("fork"), None
             else:
-                context = multiprocessing.get_context("forkserver")
+                context, recycle = multiprocessing.get_context("forkserver"), RECYCLE
                 context.set_forkserver_preload(["cone.pdf.warm"])
-            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,), maxtasksperchild=1)
+            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,),
+                                 maxtasksperchild=recycle)
         return _pool
+
+
+def _forget_pool() -> None:
+    """A fork does not own its parent's pool: it must not stop those workers when it exits."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 @atexit.register

@@ -1,0 +1,67 @@
+"""Long-lived render workers: a part comes out byte for byte as a freshly forked worker renders it,
+whatever the process that forked the workers, or another of its forks, does meanwhile."""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+
+import pytest
+
+from cone.checklist import run_checklist
+from cone.pdf import packet, workers
+
+from .conftest import PACK, filing, page_texts
+
+
+@pytest.fixture(scope="module")
+def cover() -> str:
+    """The example's cover. Its checklist header ("Status") is set in Cone Symbols bold, a face the
+    warm-up does not open: a worker opens that font file only when a part like this one arrives."""
+    example = filing()
+    front, _, _ = packet._parts(example, PACK, run_checklist(example, PACK), [], False)
+    return packet._html(front[0].body, example, packet._chrome(example, PACK, False))
+
+
+@pytest.fixture(scope="module")
+def fresh(cover) -> bytes:
+    """The cover rendered by a worker forked for it alone, before any test disturbs the warm state."""
+    with multiprocessing.get_context("fork").Pool(1, maxtasksperchild=1) as pool:
+        pdf = pool.apply(workers.render_pdf, (cover,))
+    assert "Status" in page_texts(pdf)[0]
+    return pdf
+
+
+def _exit_normally() -> None:
+    """What a fork of a warmed process (os.fork, a preloaded server's worker) runs when it exits
+    normally: the module's exit handler, then the collection of what it dropped."""
+    workers._shut_down()
+    gc.collect()
+
+
+def assert_as_fresh(rendered: list[bytes], fresh: bytes) -> None:
+    for pdf in rendered:
+        assert page_texts(pdf)[0].splitlines() == page_texts(fresh)[0].splitlines()   # readable first
+        assert pdf == fresh
+
+
+@pytest.fixture
+def live_pool():
+    workers._reset_pool()
+    pool = workers._get_pool()        # the workers are forked now, from this process, before the test acts
+    assert pool._ctx.get_start_method() == "fork"
+    yield
+    workers._reset_pool()
+
+
+def test_loading_the_warm_state_again_leaves_live_workers_intact(fresh, live_pool, cover):
+    workers._load()
+    gc.collect()
+    assert_as_fresh(workers.render_many([cover] * workers.WORKERS), fresh)
+
+
+def test_a_fork_exiting_normally_leaves_live_workers_intact(fresh, live_pool, cover):
+    child = multiprocessing.get_context("fork").Process(target=_exit_normally)
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert_as_fresh(workers.render_many([cover] * workers.WORKERS), fresh)

@@ -1,12 +1,12 @@
 """WeasyPrint renders in a pool of worker processes, with a time and a memory limit.
 
-The parent loads WeasyPrint, the fonts and the parsed stylesheet once, then forks the
-workers, which inherit them warm and turn part HTML into PDF bytes; parts are independent,
-so the pool renders them on all cores. Workers are long-lived and render each part byte
-for byte as a fresh fork would: what they rendered before does not matter. The one thing
-they share with other processes is the folder of @font-face files, from which each opens
-a face when a part first uses it; only the process that wrote that folder deletes it,
-and only once, at exit, after stopping its workers.
+Each worker has WeasyPrint, the fonts and the parsed stylesheet loaded (inherited from a
+warmed-up fork server, or loaded by itself) and turns part HTML into PDF bytes; parts are
+independent, so the pool renders them on all cores. Workers are long-lived and render each
+part byte for byte as a fresh fork would: what they rendered before does not matter. The
+one thing they may share with other processes is the folder of @font-face files, from
+which each opens a face when a part first uses it; only the process that wrote that folder
+deletes it, and only once, at exit, after stopping its workers.
 A batch that runs past its time limit kills the pool (the next call starts a fresh one);
 a worker that exceeds its address-space limit fails with MemoryError. Either way the
 caller gets an InputError, never a hang.
@@ -92,6 +92,9 @@ def _load() -> None:
     (loading again would drop the fonts that workers forked earlier still open faces from)."""
     if _warm:
         return
+    from .weasy import import_weasyprint
+
+    import_weasyprint()
     from weasyprint import CSS
 
     from .fetcher import AssetFetcher
@@ -109,9 +112,11 @@ _WARM_UP = "".join(f'<p style="font-family: {family}">Warm up <b>bold</b> <i>ita
                    for family in ("'Cone Serif'", "'Cone Sans'"))
 
 
-def _init_worker(memory_limit: int) -> None:
+def _init_worker(memory_limit: int, warm: bool) -> None:
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    if warm:
+        warm_up()
 
 
 def render_pdf(html: str) -> bytes:
@@ -135,23 +140,28 @@ def _get_pool() -> Any:
     global _pool
     with _lock:
         if _pool is None:
-            # Workers start warm (WeasyPrint's import, cffi's type parsing, fonts: about a second
-            # of CPU) by forking from a warmed-up process, and stay (tests/pdf/test_workers.py
-            # checks that a long-lived worker's parts equal a fresh fork's). A threaded process
-            # (the web app) forks workers from a single-threaded fork server, as forking a
-            # threaded process is unsafe, and replaces them now and then; a single-threaded one
-            # (the CLI, an RQ work horse) forks them from itself, which saves starting that
-            # server, and never replaces them, since the pool's own threads then exist (a
-            # worker's memory levels off at about 85 MB after a thousand varied parts).
+            # Workers are long-lived (tests/pdf/test_workers.py checks that their parts equal a
+            # fresh fork's). A threaded process (the web app) forks them from a single-threaded
+            # fork server that has loaded WeasyPrint, the fonts and the stylesheet once (forking
+            # a threaded process is unsafe), and replaces them now and then. A single-threaded
+            # one (the CLI, an RQ work horse) forks them at once and each loads WeasyPrint itself
+            # (about 0.3 s, on its own core), while the caller prepares the parts; they are never
+            # replaced, since the pool's own threads then exist (a worker's memory levels off at
+            # about 85 MB after a thousand varied parts).
             if threading.active_count() == 1:
-                warm_up()
-                context, recycle = multiprocessing.get_context("fork"), None
+                context, recycle, warm = multiprocessing.get_context("fork"), None, True
             else:
-                context, recycle = multiprocessing.get_context("forkserver"), RECYCLE
+                context, recycle, warm = multiprocessing.get_context("forkserver"), RECYCLE, False
                 context.set_forkserver_preload(["cone.pdf.warm"])
-            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,),
+            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT, warm),
                                  maxtasksperchild=recycle)
         return _pool
+
+
+def start() -> None:
+    """Start the workers now: a one-shot `cone pdf` calls this first, so that they load
+    WeasyPrint while it reads the filing and lays out the parts' HTML."""
+    _get_pool()
 
 
 def _forget_pool() -> None:
@@ -194,6 +204,8 @@ def render_many(htmls: list[str]) -> list[bytes]:
         _reset_pool()
         raise InputError(f"rendering the PDF needed more than {MEMORY_LIMIT >> 20} MB and was stopped; "
                          "shorten the longest answers") from None
+    except Exception as exc:  # a renderer failure reaches the user as one clear line, never a traceback
+        raise InputError(f"the PDF renderer failed on this filing ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
 
 def shutdown() -> None:

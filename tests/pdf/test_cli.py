@@ -88,3 +88,22 @@ def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
         outputs.append(out.read_bytes())
         time.sleep(1.1)          # font timestamps have one-second resolution
     assert outputs[0] == outputs[1]
+
+
+def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path):
+    """`cone` ends without the interpreter's teardown (cli.run): what it prints must still be
+    complete, and its render workers must be gone when it returns."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "packet.pdf"
+    command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(EXAMPLE), "-o", str(out), "--no-cache"],
+                               stderr=subprocess.PIPE, start_new_session=True)      # its own process group
+    _, err = command.communicate(timeout=300)
+    assert command.returncode == 0, err
+    with pytest.raises(ProcessLookupError):
+        os.killpg(command.pid, 0)                  # nothing of that group is left running
+    printed = subprocess.run([sys.executable, "-m", "cone.cli", "import", str(out)], capture_output=True, timeout=60)
+    assert printed.returncode == 0
+    assert loads(printed.stdout.decode()) == loads(EXAMPLE.read_text(encoding="utf-8"))

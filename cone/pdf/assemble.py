@@ -27,10 +27,11 @@ PRODUCER = "cone (WeasyPrint, pikepdf)"
 
 @dataclass
 class Piece:
-    """A run of packet pages with one bookmark: a rendered part, then the exhibit it introduces, then children."""
+    """A run of packet pages with one bookmark: a rendered part (one or more documents), then the
+    exhibit it introduces, then children."""
 
     title: str
-    pdf: bytes | None = None          # rendered part
+    pdfs: list[bytes] = field(default_factory=list)
     exhibit: pikepdf.Pdf | None = None
     level: int = 1
     children: list[Piece] = field(default_factory=list)
@@ -68,8 +69,8 @@ def _place_exhibit(out: pikepdf.Pdf, exhibit: pikepdf.Pdf, chrome: pikepdf.Objec
 
 
 def _append(out: pikepdf.Pdf, piece: Piece, chrome: pikepdf.Object | None) -> None:
-    if piece.pdf is not None:
-        with pikepdf.open(io.BytesIO(piece.pdf)) as src:
+    for pdf in piece.pdfs:
+        with pikepdf.open(io.BytesIO(pdf)) as src:
             out.pages.extend(src.pages)
     if piece.exhibit is not None:
         _place_exhibit(out, piece.exhibit, chrome)

@@ -12,9 +12,10 @@ import datetime as dt
 import functools
 import io
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pikepdf
 from markupsafe import Markup
@@ -32,6 +33,8 @@ from .workers import render_many, renderer_version
 
 LANG = "en-US"
 TOC_LINES_PER_PAGE = 30
+CHUNK_CHARS = 15_000      # about four pages of answers: a long part is rendered in pieces of this size
+T = TypeVar("T")
 _cache = PartCache()
 
 
@@ -50,10 +53,13 @@ def use_cache_directory(directory: Path | None) -> None:
 
 @dataclass
 class _Part:
+    """A run of pages with one bookmark, rendered as one document per body (a long part is cut
+    into several, each starting on a new page, so that the workers share it)."""
+
     title: str
-    body: Markup
+    bodies: list[Markup]
     level: int = 1
-    pdf: bytes | None = None
+    pdfs: list[bytes] = field(default_factory=list)
 
 
 def _letter(i: int) -> str:
@@ -69,26 +75,46 @@ def _letter(i: int) -> str:
 def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict], final: bool
            ) -> tuple[list[_Part], list[_Part], list[_Part]]:
     """Front parts (cover, then body sections), exhibit separators, and the back (draft appendix)."""
-    front = [_Part("Application checklist", fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final)))]
+    front = [_Part("Application checklist", [fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final))])]
     number = 0
     for section in pack.sections_for(filing.filing_type):
         data = ctx.section_context(section, filing, pack, number + 1)
         if data is not None:
             number += 1
-            front.append(_Part(f"{number}. {section.title}", fragment("section.html", data)))
+            front.append(_Part(f"{number}. {section.title}", [fragment("section.html", data)]))
     if pack.principles:
         number += 1
         data = ctx.principles_context(filing, pack, number, final)
-        front.append(_Part(f"{number}. {data['title']}", fragment("principles.html", data)))
+        chunks = _chunks(data["principles"], lambda p: len(p["answer"]))
+        front.append(_Part(f"{number}. {data['title']}", [fragment("principles.html", {**data, "principles": chunk, "first": i == 0})
+                                                        for i, chunk in enumerate(chunks)]))
     number += 1
     data = ctx.notice_context(filing, pack, number)
-    front.append(_Part(f"{number}. {data['title']}", fragment("notice.html", data)))
+    front.append(_Part(f"{number}. {data['title']}", [fragment("notice.html", data)]))
     number += 1
     data = ctx.affidavit_context(filing, pack, number)
-    front.append(_Part(f"{number}. {data['title']}", fragment("affidavit.html", data)))
-    separators = [_Part(f"Exhibit {e['letter']}: {e['name']}", fragment("separator.html", e), level=2) for e in exhibits]
-    back = [] if final else [_Part("Appendix: checklist findings", fragment("findings.html", ctx.findings_context(findings, pack)))]
+    front.append(_Part(f"{number}. {data['title']}", [fragment("affidavit.html", data)]))
+    separators = [_Part(f"Exhibit {e['letter']}: {e['name']}", [fragment("separator.html", e)], level=2) for e in exhibits]
+    back = [] if final else [_Part("Appendix: checklist findings", [fragment("findings.html", ctx.findings_context(findings, pack))])]
     return front, separators, back
+
+
+def _chunks(items: list[T], size: Callable[[T], int]) -> list[list[T]]:
+    """Items in order, cut into runs of at least CHUNK_CHARS characters (the last may be shorter,
+    and is joined to the one before when it would be very short). A part of a few pages stays one
+    document; one of many pages (long answers to every principle) becomes several, rendered in
+    parallel, each starting on a new page."""
+    chunks: list[list[T]] = [[]]
+    filled = 0
+    for item in items:
+        if filled >= CHUNK_CHARS:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(item)
+        filled += size(item)
+    if len(chunks) > 1 and filled < CHUNK_CHARS // 4:
+        chunks[-2].extend(chunks.pop())
+    return chunks
 
 
 def _toc(entries: list[dict]) -> Markup:
@@ -119,7 +145,7 @@ def _render(htmls: list[str], cache: bool) -> list[bytes]:
     """PDF bytes for each HTML document, from the cache where possible, the rest in parallel."""
     keys = [content_key(renderer_version(), template_digest(), html) for html in htmls]
     found = [_cache.get(k) if cache else None for k in keys]
-    todo = [i for i, pdf in enumerate(found) if pdf is None]
+    todo = sorted((i for i, pdf in enumerate(found) if pdf is None), key=lambda i: -len(htmls[i]))  # longest first
     for i, pdf in zip(todo, render_many([htmls[i] for i in todo])):
         found[i] = pdf
         if cache:
@@ -159,7 +185,7 @@ def render_html(filing: Filing, pack: Pack, *, final: bool = False) -> str:
     findings = run_checklist(filing, pack)
     front, _, back = _parts(filing, pack, findings, [], final)
     toc = _toc([{"title": p.title, "level": p.level, "page": ""} for p in front + back])
-    bodies = [front[0].body, toc] + [p.body for p in front[1:] + back]
+    bodies = front[0].bodies + [toc] + [body for p in front[1:] + back for body in p.bodies]
     return document(bodies, title=_title(filing), lang=LANG, chrome=_chrome(filing, pack, final),
                     css=(ASSETS / "packet.css").read_text(encoding="utf-8"))
 
@@ -184,12 +210,13 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
         front, separators, back = _parts(filing, pack, findings, info, final)
         parts = front + separators + back
         chrome = _chrome(filing, pack, final)
-        htmls = [_html(p.body, filing, chrome) for p in parts] + ([_html(None, filing, chrome)] if info else [])
-        rendered = _render(htmls, cache)
-        for part, pdf in zip(parts, rendered):
-            part.pdf = pdf
-        blank = rendered[len(parts)] if info else None
-        counts = [_page_count(p.pdf) for p in parts]  # type: ignore[arg-type]
+        bodies = [body for p in parts for body in p.bodies]
+        htmls = [_html(body, filing, chrome) for body in bodies] + ([_html(None, filing, chrome)] if info else [])
+        rendered = iter(_render(htmls, cache))
+        for part in parts:
+            part.pdfs = [next(rendered) for _ in part.bodies]
+        blank = next(rendered) if info else None
+        counts = [sum(_page_count(pdf) for pdf in p.pdfs) for p in parts]
         exhibit_pages = [e["pages"] for e in info]
         # The contents' own length shifts every page number after it: guess, render, and
         # render again in the rare case the guess was wrong (its length depends on the
@@ -201,12 +228,12 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
             if _page_count(toc) == toc_pages:
                 break
             toc_pages = _page_count(toc)
-        pieces = [Piece(front[0].title, front[0].pdf), Piece("Contents", toc)]
-        pieces += [Piece(p.title, p.pdf) for p in front[1:]]
+        pieces = [Piece(front[0].title, front[0].pdfs), Piece("Contents", [toc])]
+        pieces += [Piece(p.title, p.pdfs) for p in front[1:]]
         if separators:
-            pieces.append(Piece("Exhibits", children=[Piece(s.title, s.pdf, exhibit=pdf)
+            pieces.append(Piece("Exhibits", children=[Piece(s.title, s.pdfs, exhibit=pdf)
                                                       for s, pdf in zip(separators, opened)]))
-        pieces += [Piece(p.title, p.pdf) for p in back]
+        pieces += [Piece(p.title, p.pdfs) for p in back]
         return assemble(pieces, blank, _metadata(filing, pack), dumps(filing))
     finally:
         for pdf in opened:

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 
 from cone.filing import dumps, loads
-from cone.pdf import FinalBlocked, extract_filing, render_packet
+from cone.pdf import FinalBlocked, extract_filing, packet, render_packet
 from cone.pdf.exhibits import open_exhibit
 
 from .conftest import PACK, example, filing, page_texts
@@ -176,3 +176,33 @@ def test_every_font_of_the_packet_is_embedded(draft):
         for font in fonts:
             descriptor = font.FontDescriptor
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font.get("/BaseFont")
+
+
+def test_short_principle_answers_stay_one_document():
+    example_filing = filing()
+    front, _, _ = packet._parts(example_filing, PACK, [], [], False)
+    (principles,) = [p for p in front if "review principles" in p.title]
+    assert len(principles.bodies) == 1
+
+
+def test_long_principle_answers_are_rendered_in_pieces_that_keep_order_and_numbering(monkeypatch):
+    """Long answers to every principle are cut into documents the workers share; the packet reads
+    the same: each principle once, in order, under one bookmark whose page opens the section."""
+    monkeypatch.setattr(packet, "CHUNK_CHARS", 600)
+    data = example()
+    data["principles"] = {p.id: f"Answer {p.id}. " + "The program serves East Lyme. " * 25 for p in PACK.principles}
+    pdf = render_packet(filing(data), PACK)
+    texts = page_texts(pdf)
+    firsts = [next(i for i, t in enumerate(texts) if f"Answer {p.id}." in t) for p in PACK.principles]
+    assert firsts == sorted(firsts) and len(set(firsts)) == len(PACK.principles)   # one per piece here
+    assert sum("review principles (continued)" in t for t in texts) == len(PACK.principles) - 1
+    (section,) = [(title, page) for title, page, _ in outline(pdf) if "review principles" in title]
+    assert "Principle (1)" in texts[section[1]] and firsts[0] == section[1]
+    assert [f"Page {i + 1} of {len(texts)}" in t for i, t in enumerate(texts)] == [True] * len(texts)
+
+
+def test_chunks_keep_items_in_order_and_fold_a_short_tail(monkeypatch):
+    monkeypatch.setattr(packet, "CHUNK_CHARS", 1000)
+    assert packet._chunks([500, 500, 500, 300], lambda n: n) == [[500, 500], [500, 300]]
+    assert packet._chunks([1000, 1000, 100], lambda n: n) == [[1000], [1000, 100]]      # 100 alone: folded
+    assert packet._chunks([10] * 5, lambda n: n) == [[10] * 5]

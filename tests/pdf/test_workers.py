@@ -19,7 +19,7 @@ def cover() -> str:
     warm-up does not open: a worker opens that font file only when a part like this one arrives."""
     example = filing()
     front, _, _ = packet._parts(example, PACK, run_checklist(example, PACK), [], False)
-    return packet._html(front[0].body, example, packet._chrome(example, PACK, False))
+    return packet._html(front[0].bodies[0], example, packet._chrome(example, PACK, False))
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,12 @@ Configuration comes from `CONE_*` environment variables (a `.env` file is read b
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from flask import Flask, Response
 from werkzeug.routing import IntegerConverter
@@ -54,9 +56,22 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_async(func: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(func)
+
+
+class ConeFlask(Flask):
+    """Flask, asking once per view or hook whether it is async, not on every call (Flask's
+    documented place to change how async views run; each request made six such checks)."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        return self.async_to_sync(func) if _is_async(func) else func
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` overrides the configuration for tests."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    app = ConeFlask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["int"] = DatabaseId
     app.config.from_mapping(

@@ -21,7 +21,7 @@ MAX_COOKIES = 4096
 
 class VerifiedOnceSessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
-        self._verified: OrderedDict[tuple[object, str], tuple[str, float]] = OrderedDict()
+        self._verified: OrderedDict[tuple[object, str], tuple[dict | str, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
@@ -40,11 +40,15 @@ class VerifiedOnceSessionInterface(SecureCookieSessionInterface):
                 data, signed_at = signer.loads(cookie, max_age=int(max_age), return_timestamp=True)
             except BadSignature:
                 return self.session_class()
-            known = (self.serializer.dumps(data), signed_at.timestamp())
+            flat = all(isinstance(v, (str, int, float, bool)) or v is None for v in data.values())
+            known = (data if flat else self.serializer.dumps(data), signed_at.timestamp())
             with self._lock:
                 self._verified[key] = known
                 if len(self._verified) > MAX_COOKIES:
                     self._verified.popitem(last=False)
         if time.time() - known[1] > max_age:
             return self.session_class()
-        return self.session_class(self.serializer.loads(known[0]))
+        content = known[0]
+        if isinstance(content, str):      # holds lists or dicts: a fresh copy, so no request changes another's
+            return self.session_class(self.serializer.loads(content))
+        return self.session_class(content)   # only strings, numbers, booleans: a shallow copy is a copy

@@ -10,14 +10,17 @@ at least 5,000 filings/s for check+notice, and `cone notice` under 0.3 s.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
+PRINCIPLE_ANSWERS = REPO / "tests" / "data" / "example_principles.json"
 TARGET_PER_SECOND = 5000
 TARGET_NOTICE_SECONDS = 0.3
 
@@ -61,10 +64,16 @@ def main() -> int:
     from cone.filing import loads
     from cone.notice import render_notice
 
-    text = args.example.read_text(encoding="utf-8")
+    # The shared example answers every question but the review principles; the test suite's
+    # answers to those (tests/data) make it a complete filing, as one would be filed.
+    document = json.loads(args.example.read_text(encoding="utf-8"))
+    document["principles"] = json.loads(PRINCIPLE_ANSWERS.read_text(encoding="utf-8"))
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     filing = loads(text)
     pack = pack_for(filing)
-    assert run_checklist(filing, pack) == [], "the example should have no findings"
+    assert run_checklist(filing, pack) == [], "the completed example should have no findings"
+    complete = Path(tempfile.mkdtemp()) / "example.json"
+    complete.write_text(text, encoding="utf-8")
 
     def from_text() -> None:
         f = loads(text)
@@ -81,7 +90,7 @@ def main() -> int:
     baseline = median_wall([sys.executable, "-c", "pass"], args.runs)
     script = Path(sys.executable).parent / "cone"      # the console script, as a user runs it
     command = [str(script)] if script.exists() else [sys.executable, "-m", "cone.cli"]
-    notice = median_wall([*command, "notice", str(args.example)], args.runs)
+    notice = median_wall([*command, "notice", str(complete)], args.runs)
 
     ok_rate = text_rate >= TARGET_PER_SECOND
     ok_notice = notice < TARGET_NOTICE_SECONDS

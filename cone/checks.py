@@ -21,7 +21,8 @@ Hit = tuple[str, dict[str, Any]]
 Check = Callable[[RuleDef, Filing, Pack], Iterator[Hit]]
 CHECKS: dict[str, Check] = {}
 # Checks that report a missing answer for each field their rule names (notice_scope instead
-# reports the fields its filing type's notice prints: see required_fields).
+# reports the fields its filing type's notice prints, and principles_answered each principle's
+# question: see required_fields, which leaves all of these to them).
 PRESENCE_CHECKS = ("present", "notice_statement")
 
 
@@ -48,11 +49,16 @@ def present(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
 
 def notice_fields(filing: Filing, pack: Pack) -> list[str]:
     """Field paths the filing type's notice template fills from the project (its scope and nature)."""
+    return list(_notice_fields(pack, filing.filing_type))
+
+
+@functools.lru_cache(maxsize=64)
+def _notice_fields(pack: Pack, filing_type: str) -> tuple[str, ...]:
     from .notice import _parsed
 
     spec = pack.notice
-    names = [n for _, n in _parsed(pack.filing_types[filing.filing_type].notice) if n in spec.placeholders]
-    return [spec.placeholders[n] for n in names]
+    names = [n for _, n in _parsed(pack.filing_types[filing_type].notice) if n in spec.placeholders]
+    return tuple(spec.placeholders[n] for n in names)
 
 
 @check
@@ -105,17 +111,33 @@ def _has_choices(f: FieldDef, filing_type: str) -> bool:
 
 @functools.lru_cache(maxsize=64)
 def _presence_covered(pack: Pack) -> frozenset[str]:
-    return frozenset(p for r in pack.rules if r.check in PRESENCE_CHECKS for p in r.fields)
+    covered = {p for r in pack.rules if r.check in PRESENCE_CHECKS for p in r.fields}
+    if any(r.check == "principles_answered" for r in pack.rules):
+        covered.update(_principle_path(p.id) for p in pack.principles)
+    return frozenset(covered)
+
+
+@functools.lru_cache(maxsize=64)
+def _covered(pack: Pack, filing_type: str) -> frozenset[str]:
+    return _presence_covered(pack).union(_notice_fields(pack, filing_type))
 
 
 @check
 def required_fields(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """Every question the pack marks required for the filing type is answered, except those a
     more specific presence rule already reports (so one gap gives one finding)."""
-    covered = _presence_covered(pack).union(notice_fields(filing, pack))
-    for path, f in _walk(filing, _form_plan(pack, filing.filing_type, _is_required)):
+    covered = _covered(pack, filing.filing_type)
+    for path, f in _walk(filing, _required_plan(pack, filing.filing_type)):
         if path not in covered and is_blank(get_path(filing, path)):
             yield path, {"label": f.label}
+
+
+@functools.lru_cache(maxsize=64)
+def _required_plan(pack: Pack, filing_type: str) -> Plan:
+    """The required questions, without those another presence rule reports (read once, not per filing)."""
+    covered = _covered(pack, filing_type)
+    plan = [(f, itself and f.path not in covered, subs) for f, itself, subs in _form_plan(pack, filing_type, _is_required)]
+    return tuple(step for step in plan if step[1] or step[2])
 
 
 @check
@@ -317,3 +339,24 @@ def entity_suffix(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
         yield "applicant.legal_name", {"value": name, "entity": kind.label.lower(),
                                        "suffixes": ", ".join(kind.suffixes[:3]),
                                        "entity_citation": kind.citation or rule.citation}
+
+
+def _principle_path(principle_id: str) -> str:
+    return f"principles.{principle_id}"
+
+
+@check
+def principles_answered(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Every review principle of the pack has an answer."""
+    for p in pack.principles:
+        if is_blank(filing.principles.get(p.id)):
+            yield _principle_path(p.id), {"number": p.number, "text": p.text, "citation": p.citation}
+
+
+@check
+def principles_known(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Every answer is filed under the id of a review principle of the pack."""
+    known = {p.id for p in pack.principles}
+    for key in filing.principles:
+        if key not in known:
+            yield _principle_path(key), {"value": key, "known": ", ".join(sorted(known))}

@@ -108,11 +108,15 @@ class FieldDef(Spec):
 
 
 class Section(Spec):
+    """A form page. `fields_from` names a list of the pack whose entries become the section's
+    questions when the pack loads (see FIELD_SOURCES), instead of listing them in `fields`."""
+
     id: str
     title: str
     intro: str | None = None
     applies_to: list[str] | None = None
-    fields: list[FieldDef]
+    fields_from: str | None = None
+    fields: list[FieldDef] = []
 
     def applies(self, filing_type: str) -> bool:
         return self.applies_to is None or filing_type in self.applies_to
@@ -247,7 +251,7 @@ class Towns(Sourced):
 class Principle(Spec):
     """A review principle the application must address, e.g. §19a-639(a)(3) public need."""
 
-    id: str
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)   # a filing's `principles` key
     number: str
     citation: str
     text: str
@@ -264,6 +268,17 @@ class FilingTypes(Spec):
     filing_types: list[FilingType]
 
 
+def _principle_fields(principles: Principles) -> list[FieldDef]:
+    """One long-text question per review principle, answered under `principles.<id>`."""
+    return [FieldDef(path=f"principles.{p.id}", label=f"{p.number} {p.text}", type="textarea", required=True,
+                     help=f"{p.citation}." + (" The wording of this principle is unverified: check it against the"
+                                              " current statute before filing." if p.status == "unverified" else ""))
+            for p in principles.principles]
+
+
+# fields_from values -> (pack file, questions generated from that file's model)
+FIELD_SOURCES = {"principles": ("principles", _principle_fields)}
+
 _MODELS = {"pack": Meta, "filing_types": FilingTypes, "fields": Fields, "rules": Rules, "notice": NoticeDef,
            "fees": Fees, "deadlines": Deadlines, "levels": Levels, "towns": Towns,
            "principles": Principles}
@@ -274,9 +289,10 @@ class Pack:
 
     def __init__(self, directory: Path, parts: dict[str, Any], lines: dict[str, dict[tuple, int]]):
         self.directory = directory
+        self._lines = lines
         self.meta: Meta = parts["pack"]
         self.filing_types: dict[str, FilingType] = {t.id: t for t in parts["filing_types"].filing_types}
-        self.fields: Fields = parts["fields"]
+        self.fields: Fields = self._expand(parts)
         self.rules: list[RuleDef] = parts["rules"].rules
         self.notice: NoticeDef = parts["notice"]
         self.fees: Fees = parts["fees"]
@@ -298,7 +314,28 @@ class Pack:
                 self.field_index[f.path] = f
                 for sub in f.fields:
                     self.field_index[f"{f.path}[].{sub.path}"] = sub
-        self._lines = lines
+
+    def _expand(self, parts: dict[str, Any]) -> Fields:
+        """fields.yaml with the questions of each `fields_from` section generated."""
+        fields: Fields = parts["fields"]
+        sections = []
+        for i, section in enumerate(fields.sections):
+            if section.fields_from is None:
+                if not section.fields:
+                    raise self._fail("fields", ("sections", i, "id"), f"section {section.id}: give 'fields' or 'fields_from'")
+                sections.append(section)
+                continue
+            source = FIELD_SOURCES.get(section.fields_from)
+            if source is None:
+                raise self._fail("fields", ("sections", i, "fields_from"),
+                                 f"section {section.id}: unknown fields_from '{section.fields_from}' "
+                                 f"(known: {', '.join(FIELD_SOURCES)})")
+            if section.fields:
+                raise self._fail("fields", ("sections", i, "fields"),
+                                 f"section {section.id}: give either 'fields' or 'fields_from', not both")
+            file, generate = source
+            sections.append(section.model_copy(update={"fields": generate(parts[file])}))
+        return fields.model_copy(update={"sections": sections})
 
     def label(self, path: str) -> str:
         """The question label of a field path (list indexes ignored), or the path itself."""
@@ -320,14 +357,14 @@ class Pack:
             if rule.check not in check_names:
                 raise self._fail("rules", ("rules", i, "check"), f"rule {rule.id}: unknown check '{rule.check}'")
             for j, path in enumerate(rule.fields):
-                if _schema_path(path) not in filing_paths:
+                if not _known(path, filing_paths):
                     raise self._fail("rules", ("rules", i, "fields", j), f"rule {rule.id}: unknown field '{path}'")
         if len({r.id for r in self.rules}) != len(self.rules):
             raise self._fail("rules", ("rules",), "rule ids must be unique")
         for i, section in enumerate(self.fields.sections):
             for j, f in enumerate(section.fields):
                 loc = ("sections", i, "fields", j)
-                if f.path not in filing_paths:
+                if not _known(f.path, filing_paths):
                     raise self._fail("fields", loc, f"unknown field path '{f.path}'")
                 for k, sub in enumerate(f.fields):
                     if f"{f.path}[].{sub.path}" not in filing_paths:
@@ -344,7 +381,7 @@ class Pack:
                 raise self._fail("filing_types", ("filing_types", i, "notice"),
                                  f"filing type {ft.id}: unknown notice placeholder(s) {sorted(names - known)}")
         for placeholder, path in self.notice.placeholders.items():
-            if path not in filing_paths:
+            if not _known(path, filing_paths):
                 raise self._fail("notice", ("placeholders", placeholder), f"unknown field path '{path}'")
         steps = {"filing"}
         for i, step in enumerate(self.deadlines.post_filing):
@@ -359,6 +396,12 @@ class Pack:
 
 def _schema_path(path: str) -> str:
     return re.sub(r"\[\d*\]", "[]", path)
+
+
+def _known(path: str, filing_paths: set[str]) -> bool:
+    """A field path of the filing format: listed, or a key under a dict-valued field (`principles.x`)."""
+    schema = _schema_path(path)
+    return schema in filing_paths or re.sub(r"\.\w+$", ".*", schema) in filing_paths
 
 
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
@@ -401,7 +444,8 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
 
 
 def _filing_paths() -> set[str]:
-    """Every field path of the filing format, with [] for list items (services[].level)."""
+    """Every field path of the filing format, with [] for list items (services[].level) and .* for
+    the keys of a dict-valued field (principles.*)."""
     from .filing import Filing
 
     paths: set[str] = set()
@@ -411,6 +455,8 @@ def _filing_paths() -> set[str]:
             path = f"{prefix}{name}"
             paths.add(path)
             ann = info.annotation
+            if getattr(ann, "__origin__", None) is dict:
+                paths.add(f"{path}.*")
             for candidate in (ann, *getattr(ann, "__args__", ())):
                 inner = getattr(candidate, "__args__", (candidate,))
                 for t in (candidate, *inner):

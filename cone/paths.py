@@ -1,4 +1,4 @@
-"""Dotted field paths (`site.street`, `services[0].level`) read from a filing."""
+"""Dotted field paths (`site.street`, `services[0].level`, `principles.public_need`) read from a filing."""
 from __future__ import annotations
 
 import functools
@@ -14,12 +14,16 @@ def _parts(path: str) -> tuple[str | int, ...]:
 
 
 def get_path(obj: Any, path: str) -> Any:
-    """The value at `path`, or None where any step is absent."""
+    """The value at `path`, or None where any step is absent; a name after a dict-valued
+    field is a key of that dict (`principles.public_need`). (Exact class tests, not
+    isinstance: the checklist reads some fifty paths per filing.)"""
     for part in _parts(path):
         if obj is None:
             return None
-        if isinstance(part, int):
+        if part.__class__ is int:
             obj = obj[part] if part < len(obj) else None
+        elif obj.__class__ is dict:
+            obj = obj.get(part)
         else:
             obj = getattr(obj, part, None)
     return obj
@@ -27,4 +31,8 @@ def get_path(obj: Any, path: str) -> Any:
 
 def is_blank(value: Any) -> bool:
     """No answer: None, an empty or all-space string, or an empty list."""
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, list) and not value

@@ -118,8 +118,8 @@ def section_context(section: Section, filing: Filing, pack: Pack, number: int) -
     return {"id": section.id, "number": number, "title": section.title, "intro": section.intro or "", "blocks": blocks}
 
 
-def principles_context(filing: Filing, pack: Pack, number: int, final: bool) -> dict[str, Any]:
-    return {"number": number, "title": "Public need and access: review principles",
+def principles_context(filing: Filing, pack: Pack, section: Section, number: int, final: bool) -> dict[str, Any]:
+    return {"number": number, "title": section.title,
             "intro": "How the project addresses each principle and guideline of Conn. Gen. Stat. §19a-639(a), "
                      "as §19a-639a(a) requires.",
             "principles": [{"number": p.number, "citation": p.citation, "text": p.text,

@@ -78,16 +78,17 @@ def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[d
     front = [_Part("Application checklist", [fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final))])]
     number = 0
     for section in pack.sections_for(filing.filing_type):
+        if section.fields_from == "principles":       # each principle with its statutory text, then the answer
+            number += 1
+            data = ctx.principles_context(filing, pack, section, number, final)
+            chunks = _chunks(data["principles"], lambda p: len(p["answer"]))
+            front.append(_Part(f"{number}. {section.title}", [
+                fragment("principles.html", {**data, "principles": chunk, "first": i == 0}) for i, chunk in enumerate(chunks)]))
+            continue
         data = ctx.section_context(section, filing, pack, number + 1)
         if data is not None:
             number += 1
             front.append(_Part(f"{number}. {section.title}", [fragment("section.html", data)]))
-    if pack.principles:
-        number += 1
-        data = ctx.principles_context(filing, pack, number, final)
-        chunks = _chunks(data["principles"], lambda p: len(p["answer"]))
-        front.append(_Part(f"{number}. {data['title']}", [fragment("principles.html", {**data, "principles": chunk, "first": i == 0})
-                                                        for i, chunk in enumerate(chunks)]))
     number += 1
     data = ctx.notice_context(filing, pack, number)
     front.append(_Part(f"{number}. {data['title']}", [fragment("notice.html", data)]))

@@ -172,6 +172,8 @@ def _convert(fdef: FieldDef, raw: Any, pack: Pack) -> Any:
 
 
 def _set(doc: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path in the filing's JSON document (a model or dict-valued field alike:
+    `site.zip`, `principles.public_need`); a blank value removes the key."""
     *parents, leaf = path.split(".")
     node = doc
     for name in parents:

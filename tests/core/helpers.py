@@ -18,13 +18,19 @@ EXAMPLES = REPO.parent / "shared" / "examples"
 EXAMPLE = EXAMPLES / "hopewell-east-lyme.json"
 EXAMPLE_NOTICE = EXAMPLES / "hopewell-east-lyme.notice.txt"
 
+# Answers to the review principles for the example's clinic, which the shared example lacks;
+# the web, system and PDF tests complete the example with the same file.
+PRINCIPLE_ANSWERS_FILE = REPO / "tests" / "data" / "example_principles.json"
+PRINCIPLE_ANSWERS: dict[str, str] = json.loads(PRINCIPLE_ANSWERS_FILE.read_text(encoding="utf-8"))
+
 PACK = get_pack("CT")
-_EXAMPLE = json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal)
+_EXAMPLE = {**json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal), "principles": PRINCIPLE_ANSWERS}
 _STEP = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
 
 
 def example() -> dict[str, Any]:
-    """A fresh, mutable copy of the shared example (decoded as `cone` decodes it)."""
+    """A fresh, mutable copy of the shared example (decoded as `cone` decodes it), with the
+    principle answers that make it a complete filing."""
     return copy.deepcopy(_EXAMPLE)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from .helpers import EXAMPLE, EXAMPLE_NOTICE, example, set_path, to_json
+from .helpers import EXAMPLE, EXAMPLE_NOTICE, PRINCIPLE_ANSWERS, example, set_path, to_json
 
 CONE = [sys.executable, "-m", "cone.cli"]
 COMMANDS = ["check", "notice", "timeline"]
@@ -70,17 +70,26 @@ def test_core_commands_do_not_import_the_web_or_pdf_stack(command):
     assert not modules & heavy
 
 
-def test_check_ok():
-    run = cone("check", str(EXAMPLE))
+def test_check_ok(tmp_path):
+    path = write(tmp_path, example())
+    run = cone("check", str(path))
     assert run.returncode == 0 and run.stderr == b""
     out = run.stdout.decode()
-    assert out.startswith(f"{EXAMPLE}: Connecticut, Establishment of a new health care facility\n")
+    assert out.startswith(f"{path}: Connecticut, Establishment of a new health care facility\n")
     assert "No findings: passes all" in out
 
 
-def test_check_json_ok():
-    run = cone("check", str(EXAMPLE), "--format", "json")
+def test_check_json_ok(tmp_path):
+    run = cone("check", str(write(tmp_path, example())), "--format", "json")
     assert run.returncode == 0 and json.loads(run.stdout) == []
+
+
+def test_shared_example_lacks_only_the_principle_answers():
+    """The shared example answers no review principle: one error per principle, nothing else."""
+    run = cone("check", str(EXAMPLE), "--format", "json")
+    assert run.returncode == 1
+    out = json.loads(run.stdout)
+    assert [(f["rule"], f["field"]) for f in out] == [("principles.answered", f"principles.{p}") for p in PRINCIPLE_ANSWERS]
 
 
 def test_timeline_ok():

@@ -65,6 +65,8 @@ def _schema_paths() -> set[str]:
                     walk(option["items"], path + "[].")
                 elif "properties" in option:
                     walk(option, path + ".")
+                elif option.get("type") == "object" and (option.get("additionalProperties") or option.get("patternProperties")):
+                    paths.add(path + ".*")     # a dict-valued field: any key
 
     walk(schema, "")
     return paths
@@ -73,9 +75,10 @@ def _schema_paths() -> set[str]:
 def test_every_field_path_exists_in_the_filing_model():
     known = _schema_paths()
     assert "services[].hours_per_week" in known and "applicant.mailing_address.zip" in known
+    assert "principles.*" in known
     for section in PACK.fields.sections:
         for f in section.fields:
-            assert f.path in known, f.path
+            assert f.path in known or re.sub(r"\.\w+$", ".*", f.path) in known, f.path
             for sub in f.fields:
                 assert f"{f.path}[].{sub.path}" in known, sub.path
     for rule in PACK.rules:
@@ -83,6 +86,22 @@ def test_every_field_path_exists_in_the_filing_model():
             assert re.sub(r"\[\d*\]", "[]", path) in known, (rule.id, path)
     for path in PACK.notice.placeholders.values():
         assert path in known, path
+
+
+def test_principles_section_is_generated_from_principles_yaml():
+    """One required long-text question per principle, in principles.yaml order, after the programs."""
+    ids = [s.id for s in PACK.sections_for("new_facility")]
+    assert ids.index("principles") == ids.index("services") + 1
+    assert all("principles" in [s.id for s in PACK.sections_for(t)] for t in PACK.filing_types)
+    [section] = [s for s in PACK.fields.sections if s.id == "principles"]
+    assert section.title == "Public need and access: review principles"
+    assert [f.path for f in section.fields] == [f"principles.{p.id}" for p in PACK.principles]
+    need = PACK.field_index["principles.public_need"]
+    assert need.type == "textarea" and need.required is True
+    assert need.label == "(3) Whether there is a clear public need for the health care facility or services proposed by the applicant."
+    assert need.help == "Conn. Gen. Stat. §19a-639(a)(3)." and "unverified" not in need.help
+    assert "unverified" in PACK.field_index["principles.consolidation"].help
+    assert PACK.label("principles.consolidation").startswith("(12) Whether the applicant")
 
 
 def test_labels():
@@ -132,7 +151,14 @@ MALFORMED = {
     "bad severity": ("rules", "    severity: warning\n    check: site_zip_town",
                      "    severity: notice\n    check: site_zip_town", 0, "severity"),
     "bad date": ("notice", "as_of: 2026-11-26\n", "as_of: 2026-13-26\n", 0, "2026-13-26"),
-    "missing citation": ("rules", "    citation: Conn. Gen. Stat. §19a-639a(a)\n", "", None, "citation"),
+    "missing citation": ("rules", "    citation: Conn. Gen. Stat. §19a-639a(a)\n    as_of: 2026-11-26\n  - id: services.schedule",
+                         "    as_of: 2026-11-26\n  - id: services.schedule", None, "citation"),
+    "unknown fields_from": ("fields", "    fields_from: principles", "    fields_from: principle", 0,
+                            "section principles: unknown fields_from 'principle' (known: principles)"),
+    "fields and fields_from": ("fields", "    fields_from: principles", "    fields_from: principles\n    fields:\n"
+                               "      - {path: principles.public_need, label: Need, type: textarea}", 1, "not both"),
+    "section without fields": ("fields", "    fields_from: principles   #", "    #", None, "give 'fields' or 'fields_from'"),
+    "bad principle id": ("principles", "{id: public_need,", "{id: Public-Need,", 0, "principles.2.id"),
     "unknown vocabulary": ("fields", "choices: components}", "choices: component}", 0, "component"),
     "unknown filing type": ("fields", "Licensed beds now\", type: integer, required: [increase_beds]}",
                             "Licensed beds now\", type: integer, required: [more_beds]}", 0, "unknown filing type"),

@@ -87,6 +87,10 @@ FAILING: dict[str, Case] = {
         ("(adults)",)),
     "crosscheck.summary_facility": Case(_set("project.summary", "establish a counseling practice for adults"),
                                         "project.summary", ("(outpatient behavioral health care facility)",)),
+    "principles.answered": Case(_del("principles.public_need"), "principles.public_need",
+                                ("principle (3)", "(Conn. Gen. Stat. §19a-639(a)(3))", "clear public need", "every principle")),
+    "principles.unknown": Case(_set("principles.health_equity", "The clinic serves all adults."), "principles.health_equity",
+                               ("'health_equity'", "not a review principle", "public_need")),
     "applicant.entity_suffix": Case(_set("applicant.legal_name", "Hopewell Health Solutions"), "applicant.legal_name",
                                     ("'Hopewell Health Solutions'", "limited liability company", "LLC")),
 }
@@ -129,6 +133,34 @@ def only(data: dict[str, Any], rule_id: str) -> list:
 
 def rules_of(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [(f.rule, f.field) for f in findings(data)]
+
+
+# --- review principles -----------------------------------------------------------------------
+
+def test_each_unanswered_principle_is_one_error_in_pack_order():
+    data = mutated(lambda d: d.pop("principles"))
+    assert rules_of(data) == [("principles.answered", f"principles.{p.id}") for p in PACK.principles]
+    assert len(PACK.principles) == 12
+
+
+def test_a_blank_principle_answer_is_unanswered():
+    assert rules_of(mutated(_set("principles.consolidation", "  \n "))) == [("principles.answered", "principles.consolidation")]
+
+
+def test_unknown_principle_ids_are_each_flagged_and_known_answers_still_count():
+    data = mutated(_each(_set("principles.health_equity", "Yes."), _set("principles.zz_other", "No.")))
+    assert sorted(rules_of(data)) == [("principles.unknown", "principles.health_equity"),
+                                      ("principles.unknown", "principles.zz_other")]
+
+
+def test_a_pack_without_principles_asks_for_none(tmp_path):
+    pack_dir = tmp_path / "ct"
+    shutil.copytree(FORMS_DIR / "ct", pack_dir)
+    (pack_dir / "principles.yaml").write_text("as_of: 2026-11-26\nsource: none\nprinciples: []\n", encoding="utf-8")
+    pack = load_pack(pack_dir)
+    assert [s.fields for s in pack.fields.sections if s.id == "principles"] == [[]]
+    found = [(f.rule, f.field) for f in run_checklist(filing(example()), pack)]
+    assert found == [("principles.unknown", f"principles.{p.id}") for p in PACK.principles]
 
 
 # --- presence rules --------------------------------------------------------------------------

@@ -19,7 +19,10 @@ from cone.pdf import render_packet, workers
 
 EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "hopewell-east-lyme.json"
 PACK = get_pack("CT")
-_EXAMPLE = json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal)
+# The shared example lacks answers to the review principles; a complete filing has them.
+PRINCIPLE_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "example_principles.json"
+_EXAMPLE = {**json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal),
+            "principles": json.loads(PRINCIPLE_ANSWERS.read_text(encoding="utf-8"))}
 
 
 def example() -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 from cone.cli import main
 from cone.filing import dumps, loads
 
-from .conftest import EXAMPLE, example, make_pdf
+from .conftest import EXAMPLE, example, filing, make_pdf
 
 
 @pytest.fixture(autouse=True)
@@ -16,11 +16,19 @@ def _cache_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
-def test_pdf_then_import_round_trips(tmp_path, capsys):
+@pytest.fixture
+def complete(tmp_path):
+    """The example with its principle answers, as a file: a filing with no error findings."""
+    path = tmp_path / "complete.json"
+    path.write_text(dumps(filing()), encoding="utf-8")
+    return path
+
+
+def test_pdf_then_import_round_trips(tmp_path, capsys, complete):
     out = tmp_path / "packet.pdf"
     exhibit = tmp_path / "proof.pdf"
     exhibit.write_bytes(make_pdf(2))
-    assert main(["pdf", str(EXAMPLE), "-o", str(out), "--exhibit", f"Proof of publication={exhibit}",
+    assert main(["pdf", str(complete), "-o", str(out), "--exhibit", f"Proof of publication={exhibit}",
                  "--html", str(tmp_path / "packet.html")]) == 0
     assert out.read_bytes().startswith(b"%PDF-1.7")
     assert "Certificate of Need Application" in (tmp_path / "packet.html").read_text(encoding="utf-8")
@@ -28,14 +36,14 @@ def test_pdf_then_import_round_trips(tmp_path, capsys):
     capsys.readouterr()
     assert main(["import", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert loads(printed) == loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert loads(printed) == loads(complete.read_text(encoding="utf-8"))
     assert printed == dumps(loads(printed))
 
 
-def test_no_cache_gives_the_same_bytes(tmp_path):
+def test_no_cache_gives_the_same_bytes(tmp_path, complete):
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert main(["pdf", str(EXAMPLE), "-o", str(a)]) == 0
-    assert main(["pdf", str(EXAMPLE), "-o", str(b), "--no-cache"]) == 0
+    assert main(["pdf", str(complete), "-o", str(a)]) == 0
+    assert main(["pdf", str(complete), "-o", str(b), "--no-cache"]) == 0
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -90,7 +98,7 @@ def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
     assert outputs[0] == outputs[1]
 
 
-def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path):
+def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, complete):
     """`cone` ends without the interpreter's teardown (cli.run): what it prints must still be
     complete, and its render workers must be gone when it returns."""
     import os
@@ -98,7 +106,7 @@ def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path):
     import sys
 
     out = tmp_path / "packet.pdf"
-    command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(EXAMPLE), "-o", str(out), "--no-cache"],
+    command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
                                stderr=subprocess.PIPE, start_new_session=True)      # its own process group
     _, err = command.communicate(timeout=300)
     assert command.returncode == 0, err
@@ -106,4 +114,4 @@ def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path):
         os.killpg(command.pid, 0)                  # nothing of that group is left running
     printed = subprocess.run([sys.executable, "-m", "cone.cli", "import", str(out)], capture_output=True, timeout=60)
     assert printed.returncode == 0
-    assert loads(printed.stdout.decode()) == loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert loads(printed.stdout.decode()) == loads(complete.read_text(encoding="utf-8"))

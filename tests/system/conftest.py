@@ -14,6 +14,7 @@ import pytest
 from .live import LiveServer
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "hopewell-east-lyme.json"
+PRINCIPLE_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "example_principles.json"
 PASSWORD = "correct horse battery staple"
 USERS = [
     ("admin@hopewell.example", "administrator", "Hopewell Health Solutions", PASSWORD),
@@ -78,9 +79,14 @@ def api(server: LiveServer) -> Api:
     return Api(server.url + "/api/v1", server.flask("cone", "create-token", USERS[0][0]).strip())
 
 
+def complete_example() -> dict[str, Any]:
+    """The shared example with answers to the review principles (which it lacks): a complete filing."""
+    return {**json.loads(EXAMPLE.read_text()), "principles": json.loads(PRINCIPLE_ANSWERS.read_text())}
+
+
 @pytest.fixture
 def example() -> dict[str, Any]:
-    return json.loads(EXAMPLE.read_text())
+    return complete_example()
 
 
 def signed_in_cookie(base: str, email: str, password: str = PASSWORD, user_agent: str = "cone-system-test") -> str:

@@ -1,11 +1,12 @@
 """End-to-end journeys in a real browser: an administrator creates the example filing through the
-guided forms, a legal reviewer comments and requests changes, the administrator resubmits, the
+guided forms (answering every review principle), a legal reviewer comments and requests changes, the administrator resubmits, the
 reviewer approves and compliance downloads the final PDF, whose text is checked. Every page is
 screenshotted and checked with axe-core (no serious or critical violations); sign-in and two
 form sections (text, select and checkbox questions) are done with the keyboard alone."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from cone.filing import loads
 from cone.paths import get_path
 
 from .browser import ARGS, AXE, CHROMIUM, Auditor
-from .conftest import EXAMPLE, PASSWORD, USERS
+from .conftest import PASSWORD, USERS, complete_example
 
 pytestmark = [pytest.mark.system, pytest.mark.browser]
 ADMIN, COMPLIANCE, LEGAL = USERS[0][0], USERS[1][0], USERS[2][0]
@@ -123,8 +124,10 @@ def fill_section_by_keyboard(page: Page, pack, section, filing) -> None:
 
 
 def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
-    filing = loads(EXAMPLE.read_text())
+    filing = loads(json.dumps(complete_example()))
     pack = pack_for(filing)
+    assert {f"principles.{p}" for p in filing.principles} == {
+        f.path for s in pack.sections_for(filing.filing_type) if s.id == "principles" for f in s.fields}
     base = server.url
 
     # Administrator: a new filing through the guided forms.
@@ -204,6 +207,9 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
     assert "Hopewell Health Solutions, LLC" in flat
     assert "248 Flanders Road" in flat
     assert "DRAFT" not in flat
+    assert "Not answered." not in flat
+    for answer in filing.principles.values():       # typed into the principles section above
+        assert " ".join(answer.split()[:8]) in flat
 
     figure(f"axe-core: {audit.pages} pages checked in the journeys, {len(audit.problems)} serious/critical "
            "violations; screenshots in out/screenshots/")

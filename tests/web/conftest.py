@@ -18,6 +18,7 @@ from cone.web.extensions import db
 
 EXAMPLE = Path("/work/shared/examples/hopewell-east-lyme.json")
 EXAMPLE = EXAMPLE if EXAMPLE.exists() else Path(__file__).parent / "hopewell-east-lyme.json"
+PRINCIPLE_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "example_principles.json"
 PASSWORD = "correct horse battery"
 ROLES = ("administrator", "compliance", "legal")
 
@@ -94,7 +95,8 @@ def login(app):
 
 @pytest.fixture
 def example() -> dict:
-    return json.loads(EXAMPLE.read_text())
+    """The shared example, completed with answers to the review principles (which it lacks)."""
+    return {**json.loads(EXAMPLE.read_text()), "principles": json.loads(PRINCIPLE_ANSWERS.read_text())}
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Benchmark the application PDF against Chromium on the same HTML, in one run.
 
-Renders the shared example packet and a ~200-page packet (long answers plus exhibits) and
+Renders the shared example packet (completed with the test suite's review-principle answers)
+and a ~200-page packet (long answers plus exhibits) and
 prints, for each: the full render time and the re-render time after a one-field change in
 the app (warm worker pool, in-process cache), the peak memory of the rendering process
 tree, Playwright `page.pdf()` on an already running Chromium for the same HTML, and the
@@ -33,6 +34,7 @@ from cone.pack import get_pack  # noqa: E402
 from cone.pdf import render_html, render_packet, workers  # noqa: E402
 
 EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
+PRINCIPLE_ANSWERS = REPO / "tests" / "data" / "example_principles.json"   # completes the example
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -231,6 +233,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal)
+    data["principles"] = json.loads(PRINCIPLE_ANSWERS.read_text(encoding="utf-8"))    # a complete filing
     big_exhibits = {"Proof of publication": make_exhibit(3, "Affidavit of publication"),
                     "Financial worksheet": make_exhibit(40, "Financial Attachment I"),
                     "Letters of support": make_exhibit(35, "Letter of support"),

@@ -92,13 +92,16 @@ def _form_plan(pack: Pack, filing_type: str, wanted: Callable[[FieldDef, str], b
     return tuple(plan)
 
 
-def _walk(filing: Filing, plan: Plan) -> Iterator[tuple[str, FieldDef]]:
+def _walk(filing: Filing, plan: Plan) -> Iterator[tuple[str, Any, FieldDef]]:
+    """(path, answer, question) for the plan's questions, item questions read from each item."""
     for f, itself, subs in plan:
+        value = get_path(filing, f.path)
         if itself:
-            yield f.path, f
-        for i, _ in enumerate(get_path(filing, f.path) or [] if subs else []):
-            for sub in subs:
-                yield f"{f.path}[{i}].{sub.path}", sub
+            yield f.path, value, f
+        if subs and value:
+            for i, item in enumerate(value):
+                for sub in subs:
+                    yield f"{f.path}[{i}].{sub.path}", get_path(item, sub.path), sub
 
 
 def _is_required(f: FieldDef, filing_type: str) -> bool:
@@ -127,8 +130,8 @@ def required_fields(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """Every question the pack marks required for the filing type is answered, except those a
     more specific presence rule already reports (so one gap gives one finding)."""
     covered = _covered(pack, filing.filing_type)
-    for path, f in _walk(filing, _required_plan(pack, filing.filing_type)):
-        if path not in covered and is_blank(get_path(filing, path)):
+    for path, value, f in _walk(filing, _required_plan(pack, filing.filing_type)):
+        if is_blank(value) and path not in covered:
             yield path, {"label": f.label}
 
 
@@ -143,15 +146,13 @@ def _required_plan(pack: Pack, filing_type: str) -> Plan:
 @check
 def known_choices(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """Answers to choice questions are codes of the question's vocabulary."""
-    def chosen(f: FieldDef, path: str) -> Iterator[Hit]:
+    for path, value, f in _walk(filing, _form_plan(pack, filing.filing_type, _has_choices)):
+        if value is None:
+            continue
         vocab = pack.vocab[f.choices]
-        value = get_path(filing, path)
-        for v in value if isinstance(value, list) else [value]:
+        for v in value if isinstance(value, list) else (value,):
             if v is not None and v not in vocab:
                 yield path, {"value": v, "label": f.label, "choices": ", ".join(vocab)}
-
-    for path, f in _walk(filing, _form_plan(pack, filing.filing_type, _has_choices)):
-        yield from chosen(f, path)
 
 
 @check

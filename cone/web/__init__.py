@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import access, errors, pagecache, throttle
@@ -86,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SIGNIN_RATE_LIMIT="10 per minute",
         PUBLIC_URL="http://127.0.0.1:5000",
         PASSWORD_HASH_METHOD="scrypt",
+        TRUSTED_PROXIES=0,
     )
     if test_config is None:
         app.config.from_prefixed_env("CONE")
@@ -100,6 +102,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:        # the client's address and scheme as the proxies in front report them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     app.session_interface = VerifiedOnceSessionInterface()
     db.init_app(app)

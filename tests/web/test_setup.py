@@ -106,6 +106,29 @@ def test_wrong_password_and_rate_limit(tmp_path):
         db.engine.dispose()
 
 
+def _signin_statuses(app, addresses: list[str]) -> list[int]:
+    client = app.test_client()
+    token = csrf(client, "/signin")
+    return [client.post("/signin", data={"email": "administrator@hopewell.test", "password": "wrong", "csrf_token": token},
+                        headers={"X-Forwarded-For": address}).status_code for address in addresses]
+
+
+def test_behind_a_trusted_proxy_each_client_is_throttled_on_its_own(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/p.sqlite", RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1,
+                   SIGNIN_RATE_LIMIT="2 per minute")
+    assert _signin_statuses(app, ["203.0.113.1"] * 3 + ["203.0.113.2"]) == [422, 422, 429, 422]
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_forwarded_addresses_are_ignored_unless_proxies_are_trusted(tmp_path):
+    """Otherwise a client could dodge the sign-in throttle by naming a new address each time."""
+    app = make_app(f"sqlite:///{tmp_path}/q.sqlite", RATELIMIT_ENABLED=True, SIGNIN_RATE_LIMIT="2 per minute")
+    assert _signin_statuses(app, ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) == [422, 422, 429]
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_sign_in_never_redirects_off_site(app):
     client = app.test_client()
     page = client.get("/signin?next=//evil.example/x").get_data(as_text=True)

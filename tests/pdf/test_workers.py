@@ -45,9 +45,13 @@ def assert_as_fresh(rendered: list[bytes], fresh: bytes) -> None:
 
 
 @pytest.fixture
-def live_pool():
+def live_pool(monkeypatch):
     workers._reset_pool()
-    pool = workers._get_pool()        # the workers are forked now, from this process, before the test acts
+    with monkeypatch.context() as patch:
+        # The fork path is under test; an earlier test in this process may have left a thread
+        # (the web app's render thread), which would send _get_pool to the fork server instead.
+        patch.setattr(workers.threading, "active_count", lambda: 1)
+        pool = workers._get_pool()    # the workers are forked now, from this process, before the test acts
     assert pool._ctx.get_start_method() == "fork"
     yield
     workers._reset_pool()

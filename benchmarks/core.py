@@ -20,7 +20,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
-PRINCIPLE_ANSWERS = REPO / "tests" / "data" / "example_principles.json"
 TARGET_PER_SECOND = 5000
 TARGET_NOTICE_SECONDS = 0.3
 
@@ -59,15 +58,16 @@ def main() -> int:
     parser.add_argument("--example", type=Path, default=DEFAULT_EXAMPLE)
     args = parser.parse_args()
 
-    sys.path.insert(0, str(REPO))
+    sys.path[:0] = [str(REPO), str(REPO / "tests")]
     from cone.checklist import pack_for, run_checklist
     from cone.filing import loads
     from cone.notice import render_notice
+    from example_filing import PRINCIPLE_ANSWERS
 
     # The shared example answers every question but the review principles; the test suite's
-    # answers to those (tests/data) make it a complete filing, as one would be filed.
+    # answers to those make it a complete filing, as one would be filed.
     document = json.loads(args.example.read_text(encoding="utf-8"))
-    document["principles"] = json.loads(PRINCIPLE_ANSWERS.read_text(encoding="utf-8"))
+    document["principles"] = PRINCIPLE_ANSWERS
     text = json.dumps(document, indent=2, ensure_ascii=False)
     filing = loads(text)
     pack = pack_for(filing)

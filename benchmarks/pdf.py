@@ -27,14 +27,13 @@ from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from cone.filing import parse_filing  # noqa: E402
 from cone.pack import get_pack  # noqa: E402
 from cone.pdf import render_html, render_packet, workers  # noqa: E402
+from example_filing import complete_example  # noqa: E402
 
-EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
-PRINCIPLE_ANSWERS = REPO / "tests" / "data" / "example_principles.json"   # completes the example
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -232,8 +231,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    data = json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal)
-    data["principles"] = json.loads(PRINCIPLE_ANSWERS.read_text(encoding="utf-8"))    # a complete filing
+    data = complete_example(parse_float=Decimal)
     big_exhibits = {"Proof of publication": make_exhibit(3, "Affidavit of publication"),
                     "Financial worksheet": make_exhibit(40, "Financial Attachment I"),
                     "Letters of support": make_exhibit(35, "Letter of support"),

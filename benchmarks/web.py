@@ -31,8 +31,6 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO.parent / "shared" / "examples" / "hopewell-east-lyme.json"
-PRINCIPLE_ANSWERS = REPO / "tests" / "data" / "example_principles.json"   # with them, a complete filing
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 TARGET_RATIO = 0.5
 # Sign-in, the page check and wrk all send this: the session is bound to the client's address and
@@ -87,22 +85,20 @@ def wrk(url: str, seconds: int, connections: int, cookie: str | None = None) -> 
 def prepare(tmp: Path) -> dict[str, str]:
     """Environment for a cone server on a fresh database with one user and the example filing."""
     env = {**os.environ, "CONE_SECRET_KEY": "benchmark", "CONE_SESSION_COOKIE_SECURE": "false",
-           "CONE_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}", "PYTHONPATH": str(REPO)}
-    script = textwrap.dedent(f'''
+           "CONE_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}", "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")])}
+    script = textwrap.dedent('''
         import json
-        from pathlib import Path
         from flask_migrate import upgrade
         from cone.filing import loads
         from cone.web import create_app
         from cone.web.cli import add_user
         from cone.web.records import create_filing
+        from example_filing import complete_example
         app = create_app()
         with app.app_context():
             upgrade()
             user, _ = add_user("bench@example.org", "administrator", "Bench", "bench-password")
-            document = json.loads(Path({str(EXAMPLE)!r}).read_text())
-            document["principles"] = json.loads(Path({str(PRINCIPLE_ANSWERS)!r}).read_text())
-            create_filing(user.memberships[0].organization_id, loads(json.dumps(document)), user)
+            create_filing(user.memberships[0].organization_id, loads(json.dumps(complete_example())), user)
     ''')
     subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, check=True, capture_output=True)
     return env

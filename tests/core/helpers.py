@@ -12,19 +12,13 @@ from typing import Any
 from cone.checklist import Finding, run_checklist
 from cone.filing import Filing, parse_filing
 from cone.pack import get_pack
+from example_filing import EXAMPLE, PRINCIPLE_ANSWERS, complete_example  # noqa: F401 (re-exported for the core tests)
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO.parent / "shared" / "examples"
-EXAMPLE = EXAMPLES / "hopewell-east-lyme.json"
-EXAMPLE_NOTICE = EXAMPLES / "hopewell-east-lyme.notice.txt"
-
-# Answers to the review principles for the example's clinic, which the shared example lacks;
-# the web, system and PDF tests complete the example with the same file.
-PRINCIPLE_ANSWERS_FILE = REPO / "tests" / "data" / "example_principles.json"
-PRINCIPLE_ANSWERS: dict[str, str] = json.loads(PRINCIPLE_ANSWERS_FILE.read_text(encoding="utf-8"))
+EXAMPLE_NOTICE = EXAMPLE.with_name("hopewell-east-lyme.notice.txt")
 
 PACK = get_pack("CT")
-_EXAMPLE = {**json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal), "principles": PRINCIPLE_ANSWERS}
+_EXAMPLE = complete_example(parse_float=Decimal)
 _STEP = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
 
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -16,13 +14,10 @@ from pypdf import PdfReader
 from cone.filing import Filing, parse_filing
 from cone.pack import get_pack
 from cone.pdf import render_packet, workers
+from example_filing import EXAMPLE, complete_example  # noqa: F401 (EXAMPLE for the CLI tests)
 
-EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "hopewell-east-lyme.json"
 PACK = get_pack("CT")
-# The shared example lacks answers to the review principles; a complete filing has them.
-PRINCIPLE_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "example_principles.json"
-_EXAMPLE = {**json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal),
-            "principles": json.loads(PRINCIPLE_ANSWERS.read_text(encoding="utf-8"))}
+_EXAMPLE = complete_example(parse_float=Decimal)
 
 
 def example() -> dict[str, Any]:

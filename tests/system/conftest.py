@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from example_filing import EXAMPLE, complete_example  # noqa: F401 (EXAMPLE for the fuzz test)
+
 from .live import LiveServer
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "hopewell-east-lyme.json"
-PRINCIPLE_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "example_principles.json"
 PASSWORD = "correct horse battery staple"
 USERS = [
     ("admin@hopewell.example", "administrator", "Hopewell Health Solutions", PASSWORD),
@@ -77,11 +77,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def api(server: LiveServer) -> Api:
     return Api(server.url + "/api/v1", server.flask("cone", "create-token", USERS[0][0]).strip())
-
-
-def complete_example() -> dict[str, Any]:
-    """The shared example with answers to the review principles (which it lacks): a complete filing."""
-    return {**json.loads(EXAMPLE.read_text()), "principles": json.loads(PRINCIPLE_ANSWERS.read_text())}
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 users of two organizations in every role, and signed-in test clients."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -15,10 +13,8 @@ from sqlalchemy import create_engine, text
 from cone.web import create_app, database_url
 from cone.web.cli import add_user
 from cone.web.extensions import db
+from example_filing import complete_example
 
-EXAMPLE = Path("/work/shared/examples/hopewell-east-lyme.json")
-EXAMPLE = EXAMPLE if EXAMPLE.exists() else Path(__file__).parent / "hopewell-east-lyme.json"
-PRINCIPLE_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "example_principles.json"
 PASSWORD = "correct horse battery"
 ROLES = ("administrator", "compliance", "legal")
 
@@ -95,8 +91,7 @@ def login(app):
 
 @pytest.fixture
 def example() -> dict:
-    """The shared example, completed with answers to the review principles (which it lacks)."""
-    return {**json.loads(EXAMPLE.read_text()), "principles": json.loads(PRINCIPLE_ANSWERS.read_text())}
+    return complete_example()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .fee import fee_for
 from .filing import Filing, Service
@@ -35,7 +35,7 @@ def _date(value: dt.date) -> str:
     return value.strftime("%B %-d, %Y")
 
 
-def _missing(filing: Filing, pack: Pack, paths: list[str]) -> Iterator[Hit]:
+def _missing(filing: Filing, pack: Pack, paths: Iterable[str]) -> Iterator[Hit]:
     for path in paths:
         if is_blank(get_path(filing, path)):
             yield path, {"label": pack.label(path)}
@@ -47,13 +47,9 @@ def present(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     yield from _missing(filing, pack, rule.fields)
 
 
-def notice_fields(filing: Filing, pack: Pack) -> list[str]:
-    """Field paths the filing type's notice template fills from the project (its scope and nature)."""
-    return list(_notice_fields(pack, filing.filing_type))
-
-
 @functools.lru_cache(maxsize=64)
 def _notice_fields(pack: Pack, filing_type: str) -> tuple[str, ...]:
+    """Field paths the filing type's notice template fills from the project (its scope and nature)."""
     from .notice import _parsed
 
     spec = pack.notice
@@ -73,7 +69,7 @@ def notice_statement(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]
 @check
 def notice_scope(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """Every project fact the filing type's notice template prints has an answer."""
-    yield from _missing(filing, pack, notice_fields(filing, pack))
+    yield from _missing(filing, pack, _notice_fields(pack, filing.filing_type))
 
 
 Plan = tuple[tuple[FieldDef, bool, tuple[FieldDef, ...]], ...]

@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import access, errors, pagecache, throttle
-from .sessions import VerifiedOnceSessionInterface
+from .sessions import VerifiedOnceSessionInterface, client_identifier
 from .extensions import csrf, db, login_manager, migrate
 from .models import ROLE_LABELS
 from .formdata import field_id
@@ -115,6 +115,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.signin"
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = "strong"
+    login_manager._session_identifier_generator = client_identifier   # (Flask-Login's hook; see its docstring)
     access.init_app(app)
     errors.init_app(app)
 

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 import pytest
-from conftest import csrf
+from conftest import csrf, sign_in
 
 from cone.web import sessions
 
@@ -58,3 +58,28 @@ def test_a_csrf_token_is_good_only_for_its_own_session(app, login, filing_id):
     response = second.post(f"/filings/{filing_id}/sections/site", data={
         "csrf_token": token, "version": "1", "action": "continue", "site-street": "12 Main Street"})
     assert response.status_code == 400
+
+
+def _signed_in_from(app, address: str):
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=address, HTTP_USER_AGENT="browser/1")
+    sign_in(client, "administrator@hopewell.test")
+    assert client.get("/filings/").status_code == 200
+    return client
+
+
+def test_a_session_works_only_from_the_address_and_agent_that_signed_in(app):
+    client = _signed_in_from(app, "198.51.100.7")
+    client.environ_base["HTTP_USER_AGENT"] = "other/2"
+    assert client.get("/filings/").status_code == 302
+    client = _signed_in_from(app, "198.51.100.7")
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    assert client.get("/filings/").status_code == 302
+
+
+def test_a_stolen_cookie_does_not_work_by_naming_its_owners_address(app):
+    """Flask-Login's own check believed X-Forwarded-For, which the client writes."""
+    client = _signed_in_from(app, "198.51.100.7")
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    response = client.get("/filings/", headers={"X-Forwarded-For": "198.51.100.7"})
+    assert response.status_code == 302 and "/signin" in response.headers["Location"]

@@ -1,9 +1,10 @@
 """Authorization as a pipeline step no view can skip.
 
 Every endpoint declares a permission with `@permission(...)`. Before any view runs,
-`authorize` resolves the acting user (session for pages, bearer token for the API), loads
-the filing named by `filing_id` in the URL, and checks organization membership and role:
-a filing of another organization is 404, a role without the permission is 403.
+`authorize` checks the CSRF token of a page request that changes something, resolves the
+acting user (session for pages, bearer token for the API), loads the filing named by
+`filing_id` in the URL, and checks organization membership and role: a filing of another
+organization is 404, a role without the permission is 403.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Callable, TypeVar
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from .extensions import db, login_manager
+from .extensions import csrf, db, login_manager
 from .models import ROLES, ApiToken, FilingAccess, FilingRecord, Principal
 
 # Permission -> roles that hold it. "public" needs no sign-in; "signed_in" any account.
@@ -85,6 +86,9 @@ def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
     if name is None:
         abort(500, "endpoint declares no permission")
     api = req.blueprint == "api"
+    config = current_app.config
+    if not api and req.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
+        csrf.protect()              # (the API authenticates each request by its token, not a cookie)
     if api:
         user = _bearer_user()
     else:

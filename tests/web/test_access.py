@@ -113,3 +113,21 @@ def test_only_administrators_start_filings(app, login, role):
 def test_the_filing_list_shows_only_your_organizations(app, login, filing_id):
     assert f"/filings/{filing_id}".encode() in login("compliance", "hopewell").get("/filings/").data
     assert f"/filings/{filing_id}".encode() not in login("administrator", "other").get("/filings/").data
+
+
+def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_token(app, login, filing_id, objects):
+    """Checked in the access step for every page route, so a new route cannot forget it."""
+    client = login("administrator")
+    job_id, exhibit_id = objects
+    values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id, "token_id": 1,
+              "filename": "x.css"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            continue
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in rule.methods - {"GET", "HEAD", "OPTIONS"}:
+            assert client.open(url, method=method, data={"version": "1"}).status_code == 400, (method, url)
+            checked += 1
+    assert client.get(f"/filings/{filing_id}").status_code == 200      # still signed in, nothing done
+    assert checked >= 12

@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import access, errors, pagecache, throttle
 from .sessions import VerifiedOnceSessionInterface, client_identifier
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, init_db, login_manager, migrate
 from .models import ROLE_LABELS
 from .formdata import field_id
 from .workflow import STATUS_LABELS
@@ -108,7 +108,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     app.session_interface = VerifiedOnceSessionInterface()
-    db.init_app(app)
+    init_db(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     throttle.init_app(app)

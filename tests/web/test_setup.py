@@ -5,6 +5,7 @@ import pytest
 
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -14,7 +15,7 @@ from flask_migrate import downgrade, upgrade
 from cone.web import create_app, database_url
 from cone.web.extensions import db
 from cone.web.models import User
-from conftest import csrf, make_app
+from conftest import csrf, make_app, sign_in
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -149,3 +150,23 @@ def test_unknown_pages_and_bad_ids_are_clean_404s(app, login):
     for url in ("/filings/999999", "/filings/abc", "/filings/1/sections/nope", "/api/v1/filings/999"):
         response = client.get(url)
         assert response.status_code in (401, 404) and b"Traceback" not in response.data
+
+
+def test_pages_keep_answering_while_another_worker_holds_a_write_lock_on_sqlite(tmp_path):
+    """Write-ahead log: a long save in one gunicorn worker does not stall every page in the others
+    (in SQLite's rollback-journal mode a reader waits for the writer, then fails)."""
+    path = tmp_path / "w.sqlite"
+    app = make_app(f"sqlite:///{path}")
+    client = app.test_client()
+    sign_in(client, "compliance@hopewell.test")
+    writer = sqlite3.connect(path, timeout=0)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        writer.execute("UPDATE users SET name = 'Renamed' WHERE email = 'legal@hopewell.test'")
+        assert writer.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert client.get("/filings/").status_code == 200
+    finally:
+        writer.rollback()
+        writer.close()
+        with app.app_context():
+            db.engine.dispose()

@@ -16,7 +16,8 @@ from flask_wtf.csrf import generate_csrf
 MAX_PAGES = 256
 MAX_TOKENS = 4096
 _MARK = "csrf-" + secrets.token_hex(16)
-_pages: OrderedDict[Hashable, str] = OrderedDict()
+_MARK_BYTES = _MARK.encode()
+_pages: OrderedDict[Hashable, bytes] = OrderedDict()
 _signed: dict[tuple[str, str], str] = {}
 _lock = threading.Lock()      # gthread workers share the caches between threads
 
@@ -42,8 +43,9 @@ def csrf_token() -> str:
     return signed
 
 
-def cached(key: Hashable, render: Callable[[], str]) -> str:
-    """The page for `key`, rendered once per process and completed with this request's token."""
+def cached(key: Hashable, render: Callable[[], str]) -> str | bytes:
+    """The page for `key`, rendered once per process and completed with this request's token
+    (kept encoded: the response body is then a copy, not an encoding, of 15 kB of HTML)."""
     if session.get("_flashes"):
         return render()
     with _lock:
@@ -53,11 +55,11 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
     if page is None:
         g.rendering_for_cache = True
         try:
-            page = render()
+            page = render().encode()
         finally:
             g.rendering_for_cache = False
         with _lock:
             _pages[key] = page
             if len(_pages) > MAX_PAGES:
                 _pages.popitem(last=False)
-    return page.replace(_MARK, csrf_token())
+    return page.replace(_MARK_BYTES, csrf_token().encode())

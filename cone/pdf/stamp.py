@@ -7,12 +7,18 @@ where laying out N pages of page numbers in WeasyPrint would cost seconds for a 
 """
 from __future__ import annotations
 
+import base64
 import functools
 import io
+import json
+import os
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from ..userdirs import cache_root
+from .cache import content_key
 from .render import ASSETS
 
 FONT = ASSETS / "fonts" / "LiberationSans-Regular.ttf"
@@ -25,7 +31,32 @@ BASELINE = 37.0      # the footer line the chrome draws (see .chrome-foot in pac
 @functools.cache
 def _font() -> tuple[bytes, dict[str, float], dict[str, object]]:
     """The subset font program, the advance width of each character and the descriptor's metrics
-    (both in PDF text space, 1000 per em)."""
+    (both in PDF text space, 1000 per em), kept in the user cache: importing fontTools'
+    subsetter alone took a tenth of a `cone pdf` run. The key covers the font file, the
+    fontTools version and this module (the characters and the subsetting options), so the bytes
+    are what a fresh subset would give."""
+    import fontTools
+
+    key = content_key(FONT.read_bytes(), fontTools.version, Path(__file__).read_bytes())
+    path = cache_root() / "stamp" / f"{key[:32]}.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return base64.b64decode(saved["program"]), saved["widths"], saved["metrics"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    program, widths, metrics = _subset()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"program": base64.b64encode(program).decode(), "widths": widths,
+                                   "metrics": metrics}), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass                  # a read-only home: subset again next time
+    return program, widths, metrics
+
+
+def _subset() -> tuple[bytes, dict[str, float], dict[str, object]]:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

@@ -83,19 +83,23 @@ def test_import_of_a_foreign_pdf_exits_2(tmp_path, capsys):
 
 
 def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
-    """Nothing time- or process-dependent (a font's save timestamp, hash order) reaches the file."""
+    """Nothing time- or process-dependent (a font's save timestamp, hash order) reaches the file,
+    and a font subset kept in the user cache gives the bytes a fresh one does."""
+    import os
     import subprocess
     import sys
     import time
 
     outputs = []
-    for i in range(2):
+    for i, cache in enumerate(["a", "b", "a"]):      # fresh, fresh a second later, then from the cache
         out = tmp_path / f"run{i}.pdf"
         subprocess.run([sys.executable, "-m", "cone.cli", "pdf", str(EXAMPLE), "-o", str(out), "--no-cache"],
-                       check=False, capture_output=True, timeout=300)
+                       check=False, capture_output=True, timeout=300,
+                       env={**os.environ, "CONE_CACHE_DIR": str(tmp_path / cache)})
         outputs.append(out.read_bytes())
-        time.sleep(1.1)          # font timestamps have one-second resolution
-    assert outputs[0] == outputs[1]
+        time.sleep(1.1 if i == 0 else 0)          # font timestamps have one-second resolution
+    assert len(list((tmp_path / "a" / "stamp").iterdir())) == 1      # the second run in "a" read it
+    assert outputs[0] == outputs[1] == outputs[2]
 
 
 def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, complete):

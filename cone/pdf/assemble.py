@@ -1,9 +1,10 @@
 """Merge rendered parts and exhibits into one PDF/A-3b packet with pikepdf.
 
-Parts arrive as separate PDFs; exhibits are placed, scaled, inside the running header and
-footer of a blank chrome page (as form XObjects: their links, forms and scripts are not
-carried over); then every page gets "Page X of Y", and the packet its outline, page labels,
-XMP metadata, the sRGB output intent and the embedded filing.json.
+Parts arrive as separate PDFs without page chrome; exhibits are placed, scaled, inside the
+running header and footer (as form XObjects: their links, forms and scripts are not carried
+over); the chrome page (header, footer, draft watermark) is drawn over every page, then every
+page gets "Page X of Y", and the packet its outline, page labels, XMP metadata, the sRGB
+output intent and the embedded filing.json.
 Dates come from the caller, so the same input always gives the same bytes.
 """
 from __future__ import annotations
@@ -60,20 +61,19 @@ def _overlay(page: pikepdf.Page, form: pikepdf.Object, name: str, rect: Rectangl
     page.contents_add(b"Q\n" + drawing)
 
 
-def _place_exhibit(out: pikepdf.Pdf, exhibit: pikepdf.Pdf, chrome: pikepdf.Object) -> None:
+def _place_exhibit(out: pikepdf.Pdf, exhibit: pikepdf.Pdf) -> None:
     for page in exhibit.pages:
         form = out.copy_foreign(page.as_form_xobject())
         target = out.add_blank_page(page_size=LETTER)
         _overlay(target, form, "/ConeExhibit", EXHIBIT_BOX)
-        _overlay(target, chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))   # watermark over the exhibit
 
 
-def _append(out: pikepdf.Pdf, piece: Piece, chrome: pikepdf.Object | None) -> None:
+def _append(out: pikepdf.Pdf, piece: Piece) -> None:
     for pdf in piece.pdfs:
         with pikepdf.open(io.BytesIO(pdf)) as src:
             out.pages.extend(src.pages)
     if piece.exhibit is not None:
-        _place_exhibit(out, piece.exhibit, chrome)
+        _place_exhibit(out, piece.exhibit)
 
 
 def _attach_filing(out: pikepdf.Pdf, filing_json: str, date: str) -> None:
@@ -119,23 +119,23 @@ def _pdfa(out: pikepdf.Pdf, meta: Metadata) -> None:
         xmp["xmp:MetadataDate"] = iso
 
 
-def assemble(pieces: list[Piece], blank: bytes | None, meta: Metadata, filing_json: str) -> bytes:
-    """The packet: pieces in order, exhibits on `blank` chrome pages, page numbers stamped, with
-    outline, page labels, PDF/A metadata and filing.json."""
+def assemble(pieces: list[Piece], chrome_page: bytes, meta: Metadata, filing_json: str) -> bytes:
+    """The packet: pieces in order with exhibits placed, the chrome page drawn over every page,
+    page numbers stamped, with outline, page labels, PDF/A metadata and filing.json."""
     out = pikepdf.new()
-    chrome = None
-    if blank is not None:
-        with pikepdf.open(io.BytesIO(blank)) as src:
-            chrome = out.copy_foreign(src.pages[0].as_form_xobject())
     outline: list[OutlineItem] = []
     for piece in pieces:
         start = len(out.pages)
         item = OutlineItem(piece.title, start)
-        _append(out, piece, chrome)
+        _append(out, piece)
         for child in piece.children:
             item.children.append(OutlineItem(child.title, len(out.pages)))
-            _append(out, child, chrome)
+            _append(out, child)
         outline.append(item)
+    with pikepdf.open(io.BytesIO(chrome_page)) as src:
+        chrome = out.copy_foreign(src.pages[0].as_form_xobject())
+    for page in out.pages:
+        _overlay(page, chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))
     stamp_page_numbers(out)
     with out.open_outline() as tree:
         tree.root.extend(outline)

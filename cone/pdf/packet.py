@@ -138,7 +138,7 @@ def _chrome(filing: Filing, pack: Pack, final: bool) -> dict:
             "footer_left": "Certificate of Need Application" + ("" if final else " (draft)"), "draft": not final}
 
 
-def _html(body: Markup | None, filing: Filing, chrome: dict) -> str:
+def _html(body: Markup | None, filing: Filing, chrome: dict | None = None) -> str:
     return document([body] if body else [], title=_title(filing), lang=LANG, chrome=chrome)
 
 
@@ -212,11 +212,14 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
         parts = front + separators + back
         chrome = _chrome(filing, pack, final)
         bodies = [body for p in parts for body in p.bodies]
-        htmls = [_html(body, filing, chrome) for body in bodies] + ([_html(None, filing, chrome)] if info else [])
+        # The running header, footer and watermark are one page of their own, drawn over every
+        # page when assembling: laying them out again on each page cost WeasyPrint ~5 ms a page,
+        # and a change to the applicant's name would have re-rendered every part.
+        htmls = [_html(body, filing) for body in bodies] + [_html(None, filing, chrome)]
         rendered = iter(_render(htmls, cache))
         for part in parts:
             part.pdfs = [next(rendered) for _ in part.bodies]
-        blank = next(rendered) if info else None
+        chrome_page = next(rendered)
         counts = [sum(_page_count(pdf) for pdf in p.pdfs) for p in parts]
         exhibit_pages = [e["pages"] for e in info]
         # The contents' own length shifts every page number after it: guess, render, and
@@ -225,7 +228,7 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
         toc_pages = 1 + len(parts) // TOC_LINES_PER_PAGE
         for _ in range(3):
             entries = _toc_entries(parts, counts, exhibit_pages, toc_pages, len(front))
-            toc = _render([_html(_toc(entries), filing, chrome)], cache)[0]
+            toc = _render([_html(_toc(entries), filing)], cache)[0]
             if _page_count(toc) == toc_pages:
                 break
             toc_pages = _page_count(toc)
@@ -235,7 +238,7 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
             pieces.append(Piece("Exhibits", children=[Piece(s.title, s.pdfs, exhibit=pdf)
                                                       for s, pdf in zip(separators, opened)]))
         pieces += [Piece(p.title, p.pdfs) for p in back]
-        return assemble(pieces, blank, _metadata(filing, pack), dumps(filing))
+        return assemble(pieces, chrome_page, _metadata(filing, pack), dumps(filing))
     finally:
         for pdf in opened:
             pdf.close()

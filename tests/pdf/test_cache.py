@@ -30,6 +30,18 @@ def test_one_field_change_renders_one_part(monkeypatch):
     assert changed == render_packet(filing(data), PACK, cache=False)   # cached parts give the same bytes
 
 
+def test_a_new_applicant_name_renders_only_the_chrome_and_the_parts_that_show_it(monkeypatch):
+    """The running header is drawn over the pages when assembling, not laid out in every part."""
+    data = example()
+    render_packet(filing(data), PACK)
+    seen = rendered_documents(monkeypatch)
+    data["applicant"]["legal_name"] = "Renamed Health Solutions, LLC"
+    changed = render_packet(filing(data), PACK)
+    assert seen and all("Renamed Health Solutions" in html for html in seen)
+    assert not any("2. Project site</h1>" in html for html in seen)     # parts without the name stay cached
+    assert changed == render_packet(filing(data), PACK, cache=False)
+
+
 def test_unchanged_packet_renders_nothing(monkeypatch, draft):
     render_packet(filing(), PACK)
     seen = rendered_documents(monkeypatch)

@@ -170,3 +170,15 @@ def test_pages_keep_answering_while_another_worker_holds_a_write_lock_on_sqlite(
         writer.close()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_sqlite_refuses_rows_that_point_nowhere_as_postgresql_does(app):
+    from cone.web.models import Comment
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        db.engine.dispose()             # a fresh connection, not the one the migrations left behind
+        db.session.add(Comment(filing_id=999_999, author_id=1, field="applicant.legal_name", body="orphan", version=1))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()

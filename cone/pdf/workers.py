@@ -6,7 +6,9 @@ independent, so the pool renders them on all cores. Workers are long-lived and r
 part byte for byte as a fresh fork would: what they rendered before does not matter. The
 one thing they may share with other processes is the folder of @font-face files, from
 which each opens a face when a part first uses it; only the process that wrote that folder
-deletes it, and only once, at exit, after stopping its workers.
+deletes it, and only once, at exit, after stopping its workers (the folders of workers that
+loaded their own fonts are swept once the pool has stopped them, and any folder whose process
+was killed by the next process that loads the fonts).
 A batch that runs past its time limit kills the pool (the next call starts a fresh one);
 a worker that exceeds its address-space limit fails with MemoryError. Either way the
 caller gets an InputError, never a hang.
@@ -20,7 +22,10 @@ import multiprocessing
 import os
 import re
 import resource
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -30,6 +35,7 @@ TIME_LIMIT = float(os.environ.get("CONE_PDF_TIME_LIMIT", "60"))       # seconds 
 MEMORY_LIMIT = int(os.environ.get("CONE_PDF_MEMORY_MB", "2048")) << 20  # address space per worker
 WORKERS = max(1, min(int(os.environ.get("CONE_PDF_WORKERS", "0")) or (os.cpu_count() or 1), 4))
 RECYCLE = 500      # parts a fork server's worker renders before it is replaced (memory hygiene only)
+FONT_FOLDER_PREFIX = "cone-fonts-"   # then the owner's process id: cone-fonts-1234-abcd1234
 
 _warm: dict[str, Any] = {}
 _pool: Any = None
@@ -74,17 +80,38 @@ def _owned_font_configuration() -> Any:
     a fork exiting normally with its copy, or the parent loading its fonts again, deleted the
     files under live workers, which then set that text in an empty font (no outlines, zero
     widths): "Status" came out as "Staus" in pdftotext and "SSStSaStSuSs" in pypdf.
+
+    The folder is named after this process (WeasyPrint 70 creates it in `add_font_face` unless
+    `_folder` is set), so that one left by a killed process can be told apart and swept.
     """
     from weasyprint.text.fonts import FontConfiguration
 
     owner = os.getpid()
 
     class OwnedFontConfiguration(FontConfiguration):
+        def __init__(self) -> None:
+            super().__init__()
+            self._folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{owner}-"))
+
         def __del__(self) -> None:
             if os.getpid() == owner:
                 super().__del__()
 
     return OwnedFontConfiguration()
+
+
+def sweep_font_folders() -> None:
+    """Delete the font folders of processes that no longer exist (killed before they could)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONT_FOLDER_PREFIX}*-*"):
+        pid = folder.name[len(FONT_FOLDER_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:             # alive, under another user
+            pass
 
 
 def _load() -> None:
@@ -101,6 +128,7 @@ def _load() -> None:
 
     _parse_array_types_once()
 
+    sweep_font_folders()
     fonts = _owned_font_configuration()
     fetcher = AssetFetcher()
     _warm.update(fonts=fonts, fetcher=fetcher,
@@ -187,6 +215,7 @@ def _reset_pool() -> None:
             _pool.terminate()
             _pool.join()
             _pool = None
+            sweep_font_folders()      # the stopped workers' own, if they loaded their fonts
 
 
 def render_many(htmls: list[str]) -> list[bytes]:

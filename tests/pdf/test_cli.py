@@ -110,12 +110,16 @@ def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, com
     import sys
 
     out = tmp_path / "packet.pdf"
+    temp = tmp_path / "temp"
+    temp.mkdir()
     command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
-                               stderr=subprocess.PIPE, start_new_session=True)      # its own process group
+                               stderr=subprocess.PIPE, start_new_session=True,      # its own process group
+                               env={**os.environ, "TMPDIR": str(temp)})
     _, err = command.communicate(timeout=300)
     assert command.returncode == 0, err
     with pytest.raises(ProcessLookupError):
         os.killpg(command.pid, 0)                  # nothing of that group is left running
+    assert list(temp.iterdir()) == []              # nor the workers' copies of the fonts
     printed = subprocess.run([sys.executable, "-m", "cone.cli", "import", str(out)], capture_output=True, timeout=60)
     assert printed.returncode == 0
     assert loads(printed.stdout.decode()) == loads(complete.read_text(encoding="utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 
 import pytest
 
@@ -69,3 +70,19 @@ def test_a_fork_exiting_normally_leaves_live_workers_intact(fresh, live_pool, co
     child.join(60)
     assert child.exitcode == 0
     assert_as_fresh(workers.render_many([cover] * workers.WORKERS), fresh)
+
+
+def test_font_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(workers.tempfile, "gettempdir", lambda: str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    dead = tmp_path / f"{workers.FONT_FOLDER_PREFIX}{gone}-abc"
+    live = tmp_path / f"{workers.FONT_FOLDER_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "weasyprint-someone-else"
+    for folder in (dead, live, other):
+        folder.mkdir()
+        (folder / "font").write_bytes(b"\0" * 10)
+    workers.sweep_font_folders()
+    assert not dead.exists() and live.exists() and other.exists()

@@ -149,8 +149,12 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, document: 
     widgets = formdata.widgets(section, pack, filing.filing_type, values, errors)
     labels = {w.path: w.label for w in widgets}
     labels.update({s.path: f"{w.item_label} {i}: {s.label}" for w in widgets for i, item in enumerate(w.items, 1) for s in item})
+    entries = formdata.entries_field(section)
+    removed = values.get(formdata.removed_name(section), []) if entries else []
+    others = [(key, text) for key, text in formdata.unrecognised(section, filing) if key not in removed]
     return render_template("filings/section.html", **ctx, section=section, index=index, widgets=widgets,
-                           errors=errors, labels=labels, base=base, conflict=conflict, comments=by_field), status
+                           errors=errors, labels=labels, base=base, conflict=conflict, comments=by_field,
+                           entries=entries, unrecognised=others, removed=removed), status
 
 
 @bp.get("/<int:filing_id>/sections/<section_id>")

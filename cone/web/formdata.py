@@ -87,6 +87,32 @@ def widgets(section: Section, pack: Pack, filing_type: str, values: Mapping[str,
     return out
 
 
+def entries_field(section: Section) -> str | None:
+    """The dict-valued filing field whose entries a `fields_from` section asks for, one
+    question per entry of the pack (`principles` for the review principles), else None."""
+    if section.fields_from is None or not section.fields:
+        return None
+    return section.fields[0].path.split(".", 1)[0]
+
+
+def unrecognised(section: Section, filing: Filing) -> list[tuple[str, str]]:
+    """(key, answer) of the entries a `fields_from` section has no question for: answers filed
+    (through the API or an imported document) under an id the pack does not have. The form
+    shows them, so that an administrator can move the text and remove them."""
+    name = entries_field(section)
+    if name is None:
+        return []
+    asked = {f.path for f in section.fields}
+    return [(key, str(answer)) for key, answer in (getattr(filing, name) or {}).items()
+            if f"{name}.{key}" not in asked]
+
+
+def removed_name(section: Section) -> str:
+    """The hidden input listing the unrecognised entries removed on the page (not yet saved);
+    a form without it removes nothing."""
+    return f"{entries_field(section)}.removed"
+
+
 def _widget(fdef: FieldDef, path: str, pack: Pack, filing_type: str, values: Mapping[str, Any],
             errors: Mapping[str, str]) -> Widget:
     default: Any = [] if fdef.type == "multichoice" else ""
@@ -106,6 +132,8 @@ def values_from_filing(section: Section, filing: Filing) -> dict[str, Any]:
                     values[f"{fdef.path}[{i}].{sub.path}"] = display_value(sub, getattr(item, sub.path))
         else:
             values[fdef.path] = display_value(fdef, get_path(filing, fdef.path))
+    if entries_field(section):
+        values[removed_name(section)] = []
     return values
 
 
@@ -135,6 +163,12 @@ def values_from_form(section: Section, form: Any) -> dict[str, Any]:
                 values[f"{fdef.path}[{kept}].{sub.path}"] = [] if sub.type == "multichoice" else ""
             kept += 1
         values[f"{fdef.path}.count"] = kept
+    name = entries_field(section)
+    if name:
+        removed = form.getlist(removed_name(section))
+        if action.startswith(f"remove:{name}."):
+            removed.append(action.removeprefix(f"remove:{name}."))
+        values[removed_name(section)] = removed
     return values
 
 
@@ -213,6 +247,10 @@ def apply_section(section: Section, pack: Pack, filing: Filing, values: Mapping[
             _set(doc, fdef.path, _convert(fdef, values.get(fdef.path, ""), pack))
         except ValueError as exc:
             errors[fdef.path] = str(exc)
+    name = entries_field(section)
+    if name:        # unrecognised entries removed on the page (never an answer the page asks for)
+        removed = set(values.get(removed_name(section), [])) - {f.path.split(".", 1)[1] for f in section.fields}
+        doc[name] = {k: v for k, v in doc.get(name, {}).items() if k not in removed}
     if doc.get("notice_contact") == {}:
         del doc["notice_contact"]
     if errors:
@@ -245,4 +283,6 @@ def section_of(pack: Pack, filing_type: str, path: str) -> Section | None:
     for section in pack.sections_for(filing_type):
         if any(bare == f.path or bare.startswith(f.path + ".") for f in section.fields):
             return section
+        if entries_field(section) and bare.startswith(f"{entries_field(section)}."):
+            return section            # an unrecognised entry, shown on that page
     return None

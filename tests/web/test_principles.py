@@ -94,3 +94,41 @@ def test_an_answer_under_an_unknown_id_is_flagged_and_kept_by_form_saves(app, lo
     assert _post(web, filing_id, 1, {**example["principles"], "public_need": "Updated."}).status_code == 302
     doc = _latest(app, filing_id)[1]
     assert doc["principles"]["health_equity"] == "The clinic serves all adults." and doc["principles"]["public_need"] == "Updated."
+
+
+def test_an_answer_under_an_unknown_id_is_shown_and_can_be_removed_on_the_page(app, login, token, example):
+    example["principles"]["health_equity"] = "<b>Moved</b> text to keep."
+    client = app.test_client()
+    filing_id = client.post("/api/v1/filings", json=example, headers=token()).get_json()["id"]
+    web = login()
+    page = web.get(URL.format(filing_id)).get_data(as_text=True)
+    assert 'id="f-principles-health_equity"' in page and "&lt;b&gt;Moved&lt;/b&gt; text to keep." in page
+    overview = web.get(f"/filings/{filing_id}").get_data(as_text=True)
+    assert f"/filings/{filing_id}/sections/principles#f-principles-health_equity" in overview   # the finding links to it
+
+    removing = _post(web, filing_id, 1, example["principles"], action="remove:principles.health_equity")
+    assert removing.status_code == 200                                   # shown without it, nothing saved yet
+    shown = removing.get_data(as_text=True)
+    assert "&lt;b&gt;Moved" not in shown and 'name="principles.removed" value="health_equity"' in shown
+    assert _latest(app, filing_id)[0] == 1
+
+    url = URL.format(filing_id)
+    saved = web.post(url, data={"csrf_token": csrf(web, url), "version": "1", "action": "continue",
+                                "principles.removed": "health_equity",
+                                **{f"principles.{k}": v for k, v in example["principles"].items()}})
+    assert saved.status_code == 302
+    version, doc = _latest(app, filing_id)
+    assert version == 2 and "health_equity" not in doc["principles"] and doc["principles"]["public_need"]
+    found = client.get(f"/api/v1/filings/{filing_id}/findings", headers=token()).get_json()["findings"]
+    assert found == []
+
+
+def test_the_removal_list_never_removes_an_answer_the_page_asks_for(app, login, token, example):
+    client = app.test_client()
+    filing_id = client.post("/api/v1/filings", json=example, headers=token()).get_json()["id"]
+    web = login()
+    url = URL.format(filing_id)
+    web.post(url, data={"csrf_token": csrf(web, url), "version": "1", "action": "continue",
+                        "principles.removed": "public_need",
+                        **{f"principles.{k}": v for k, v in example["principles"].items()}})
+    assert _latest(app, filing_id)[1]["principles"]["public_need"] == example["principles"]["public_need"]

@@ -8,6 +8,7 @@ organization is 404, a role without the permission is 403.
 """
 from __future__ import annotations
 
+import hmac
 from typing import Callable, TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
@@ -52,10 +53,17 @@ def undeclared_endpoints(app: Flask) -> list[str]:
     return sorted(e for e in app.view_functions if e not in EXEMPT_ENDPOINTS and endpoint_permission(app, e) is None)
 
 
-def load_user(user_id: str) -> Principal | None:
-    """Flask-Login's user loader: on a filing's page, the filing is loaded in the same query."""
+def load_user(session_id: str) -> Principal | None:
+    """Flask-Login's user loader: on a filing's page, the filing is loaded in the same query.
+    A session whose password stamp is not the user's current one (the password was changed
+    since it signed in) has no user."""
+    user_id, _, stamp = session_id.partition(":")
+    if not user_id.isdigit() or not stamp:
+        return None
     filing_id = (request.view_args or {}).get("filing_id")
     principal, access = Principal.load(int(user_id), filing_id)
+    if principal is None or not hmac.compare_digest(principal.stamp, stamp):
+        return None
     if filing_id is not None:
         g.prefetched_access = (filing_id, access)
     return principal

@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from . import throttle
 from .access import permission
@@ -25,6 +25,15 @@ class SignInForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     label = StringField("Token name", validators=[DataRequired("Name the token, e.g. 'filing system'"), Length(max=100)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password"), Length(max=200)])
+    new = PasswordField("New password", validators=[
+        DataRequired("Enter a new password"),
+        Length(min=12, max=200, message="Use at least 12 characters (and at most 200)")])
+    confirm = PasswordField("New password again", validators=[
+        DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -59,6 +68,15 @@ def signout():  # noqa: ANN201
     return redirect(url_for("auth.signin"))
 
 
+def _account_page(form: TokenForm, password_form: PasswordForm, new_token: str | None = None, status: int = 200):  # noqa: ANN202
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
+    fields = [f for f in password_form if f.name != "csrf_token"]
+    return render_template("auth/account.html", form=form, password_form=password_form, password_fields=fields,
+                           password_errors={f.name: f.errors[0] for f in fields if f.errors},
+                           password_labels={f.name: f.label.text for f in fields}, tokens=tokens,
+                           new_token=new_token), status
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @permission("signed_in")
 def account():  # noqa: ANN201
@@ -67,8 +85,29 @@ def account():  # noqa: ANN201
     if form.validate_on_submit():
         new_token = ApiToken.issue(g.user.id, form.label.data.strip())
         db.session.commit()
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
-    return render_template("auth/account.html", form=form, tokens=tokens, new_token=new_token)
+    return _account_page(form, PasswordForm(formdata=None), new_token, 422 if form.errors else 200)
+
+
+@bp.post("/account/password")
+@permission("signed_in")
+def change_password():  # noqa: ANN201
+    """A new password; every other session of the user is signed out (the session's user id
+    carries the password's stamp), this one signs in again with the new one."""
+    throttle.check("signin", "SIGNIN_RATE_LIMIT")      # the current password is guessed here too
+    form = PasswordForm()
+    user = db.session.get(User, g.user.id)
+    if form.validate_on_submit():
+        if not user.check_password(form.current.data):
+            form.current.errors.append("The current password is not right")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Choose a password other than the current one")
+        else:
+            user.set_password(form.new.data)
+            db.session.commit()
+            login_user(user)
+            flash("Your password is changed. Your other sessions are signed out.")
+            return redirect(url_for("auth.account"))
+    return _account_page(TokenForm(formdata=None), form, status=422)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -32,6 +33,18 @@ class MemberOf:
     role: str
 
 
+def password_stamp(password_hash: str) -> str:
+    """A short keyed digest of the password hash, part of the session's user id: changing the
+    password changes it, which signs out every other session of that user."""
+    return _stamp(current_app.secret_key, password_hash)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stamp(key: str | bytes, password_hash: str) -> str:
+    key_bytes = key.encode() if isinstance(key, str) else key
+    return hmac.new(key_bytes, password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+
+
 @dataclass(frozen=True)
 class Principal(UserMixin):
     """The signed-in user as the access checks see it: loaded with one query per request."""
@@ -39,6 +52,10 @@ class Principal(UserMixin):
     id: int
     email: str
     memberships: tuple[MemberOf, ...]
+    stamp: str = ""
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.stamp}"
 
     def role_in(self, organization_id: int) -> str | None:
         return next((m.role for m in self.memberships if m.organization_id == organization_id), None)
@@ -65,7 +82,8 @@ class Principal(UserMixin):
             connection.close()     # back to the pool, rolled back
         if not rows:
             return None, None
-        principal = cls(rows[0][0], rows[0][1], tuple(MemberOf(r[2], r[3], r[4]) for r in rows if r[2] is not None))
+        principal = cls(rows[0][0], rows[0][1], tuple(MemberOf(r[2], r[3], r[4]) for r in rows if r[2] is not None),
+                        password_stamp(rows[0][10]))
         access = None
         if rows[0][5] is not None:
             updated_at = rows[0][9]
@@ -98,7 +116,7 @@ def _compiled_principal_query(dialect: Dialect) -> tuple[str, tuple[str, ...], b
 def _principal_query() -> Select:
     return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
                    FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"), FilingRecord.status,
-                   FilingRecord.version, FilingRecord.updated_at)
+                   FilingRecord.version, FilingRecord.updated_at, User.password_hash)
             .select_from(User)
             .outerjoin(Membership, Membership.user_id == User.id)
             .outerjoin(Organization, Organization.id == Membership.organization_id)
@@ -126,6 +144,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """The session's user id: the row id and the password's stamp (see Principal)."""
+        return f"{self.id}:{password_stamp(self.password_hash)}"
 
 
 class Membership(db.Model):

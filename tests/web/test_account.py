@@ -1,0 +1,61 @@
+"""The account page: changing the password, which signs out the user's other sessions."""
+from __future__ import annotations
+
+import pytest
+from conftest import PASSWORD, csrf, make_app, sign_in
+
+from cone.web.extensions import db
+
+pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
+
+NEW = "a much longer new passphrase"
+
+
+def _change(client, current: str, new: str, confirm: str | None = None):
+    return client.post("/account/password", data={"csrf_token": csrf(client, "/account"), "current": current,
+                                                  "new": new, "confirm": new if confirm is None else confirm})
+
+
+@pytest.mark.parametrize(("current", "new", "confirm", "field", "message"), [
+    ("wrong password", NEW, None, "current", "The current password is not right"),
+    (PASSWORD, "short", None, "new", "Use at least 12 characters"),
+    (PASSWORD, NEW, NEW + "!", "confirm", "The two new passwords are not the same"),
+    (PASSWORD, PASSWORD, None, "new", "Choose a password other than the current one"),
+    ("", NEW, None, "current", "Enter your current password"),
+])
+def test_a_refused_change_names_the_field_and_keeps_the_password(app, login, current, new, confirm, field, message):
+    client = login()
+    response = _change(client, current, new, confirm)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert f'href="#f-{field}"' in page and "<title>Error: Your account" in page      # error summary links the field
+    assert client.get("/filings/").status_code == 200
+    other = app.test_client()
+    sign_in(other, "administrator@hopewell.test")           # the old password still works
+
+
+def test_a_new_password_signs_out_the_other_sessions_and_keeps_this_one(app, login):
+    here, elsewhere = login(), login()
+    assert elsewhere.get("/filings/").status_code == 200
+    response = _change(here, PASSWORD, NEW)
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert "Your password is changed" in here.get("/account").get_data(as_text=True)
+    assert here.get("/filings/").status_code == 200
+    signed_out = elsewhere.get("/filings/")
+    assert signed_out.status_code == 302 and "/signin" in signed_out.headers["Location"]
+    fresh = app.test_client()
+    token = csrf(fresh, "/signin")
+    assert fresh.post("/signin", data={"email": "administrator@hopewell.test", "password": PASSWORD,
+                                       "csrf_token": token}).status_code == 422
+    assert fresh.post("/signin", data={"email": "administrator@hopewell.test", "password": NEW,
+                                       "csrf_token": token}).status_code == 302
+
+
+def test_guessing_the_current_password_is_throttled_like_signing_in(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/t.sqlite", RATELIMIT_ENABLED=True, SIGNIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    sign_in(client, "administrator@hopewell.test")           # one attempt of the three
+    statuses = [_change(client, "guess", NEW).status_code for _ in range(3)]
+    assert statuses == [422, 422, 429]
+    with app.app_context():
+        db.engine.dispose()

@@ -6,13 +6,17 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import os
 import secrets
+import threading
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -70,16 +74,21 @@ class Principal(UserMixin):
         This runs on every request, so it goes straight to the driver on a pooled connection
         (SQLAlchemy's execution layer cost twice the query itself) and never opens an ORM
         session: a page served from the page cache needs nothing else from the database."""
-        sql, names, positional = _compiled_principal_query(db.engine.dialect)
+        engine = db.engine
+        sql, names, positional = _compiled_principal_query(engine.dialect)
         params = {"user_id": user_id, "filing_id": filing_id}
-        connection = db.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, [params[n] for n in names] if positional else params)
-            rows = cursor.fetchall()
-            cursor.close()
-        finally:
-            connection.close()     # back to the pool, rolled back
+        args = [params[n] for n in names] if positional else params
+        if engine.dialect.name == "sqlite":
+            rows = _sqlite_reader(engine).execute(sql, args).fetchall()
+        else:
+            connection = engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                cursor.execute(sql, args)
+                rows = cursor.fetchall()
+                cursor.close()
+            finally:
+                connection.close()     # back to the pool, rolled back
         if not rows:
             return None, None
         principal = cls(rows[0][0], rows[0][1], tuple(MemberOf(r[2], r[3], r[4]) for r in rows if r[2] is not None),
@@ -91,6 +100,27 @@ class Principal(UserMixin):
                 updated_at = dt.datetime.fromisoformat(updated_at)
             access = FilingAccess(*rows[0][5:9], updated_at)
         return principal, access
+
+
+_readers = threading.local()
+os.register_at_fork(after_in_child=lambda: _readers.__dict__.clear())   # a connection must not cross a fork
+
+
+def _sqlite_reader(engine: Engine) -> Any:
+    """This thread's own SQLite connection for the access query, taken out of the pool once.
+
+    A SELECT outside a transaction holds no lock once its rows are fetched and sees the latest
+    commit, so the connection can stay open; a pool checkout and return cost as much as the
+    query itself. Kept per engine, and closed with it."""
+    readers = getattr(_readers, "by_engine", None)
+    if readers is None:
+        readers = _readers.by_engine = weakref.WeakKeyDictionary()
+    connection = readers.get(engine)
+    if connection is None:
+        pooled = engine.raw_connection()
+        connection = readers[engine] = pooled.dbapi_connection
+        pooled.detach()
+    return connection
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,21 @@ def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_to
             checked += 1
     assert client.get(f"/filings/{filing_id}").status_code == 200      # still signed in, nothing done
     assert checked >= 12
+
+
+def test_a_role_changed_elsewhere_applies_to_the_next_request(app, login, filing_id):
+    """The access check reads the database on every request: nothing it read before is reused."""
+    from cone.web.models import Membership, User
+
+    client = login("administrator")
+    url = f"/filings/{filing_id}/sections/site"
+    assert client.post(url, data={"csrf_token": csrf(client, url), "version": "1"}).status_code != 403
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).filter_by(email="administrator@hopewell.test"))
+        db.session.scalar(db.select(Membership).filter_by(user_id=user_id)).role = "legal"
+        db.session.commit()
+    assert client.post(url, data={"csrf_token": csrf(client, url), "version": "1"}).status_code == 403
+    with app.app_context():
+        db.session.execute(db.delete(Membership).where(Membership.user_id == user_id))
+        db.session.commit()
+    assert client.get(url).status_code == 404

@@ -21,6 +21,7 @@ from ..paths import get_path, is_blank
 from ..timeline import filing_window
 
 _LIST_TYPES = ("multichoice", "date_list")
+LONG_ANSWER_CHARS = 400   # a longer free-text answer prints full width under its label, not in a table cell
 
 
 def long_date(d: dt.date) -> str:
@@ -53,8 +54,9 @@ def format_value(f: FieldDef, value: Any, pack: Pack) -> str:
 
 def _row(f: FieldDef, value: Any, pack: Pack, filing_type: str) -> dict[str, Any]:
     blank = is_blank(value)
-    return {"label": f.label, "value": "" if blank else format_value(f, value, pack), "blank": blank,
-            "required": f.required_for(filing_type), "long": f.type == "textarea"}
+    text = "" if blank else format_value(f, value, pack)
+    return {"label": f.label, "value": text, "blank": blank, "required": f.required_for(filing_type),
+            "long": f.type == "textarea", "wide": f.type == "textarea" and len(text) > LONG_ANSWER_CHARS}
 
 
 def _group(f: FieldDef, items: list[Any], pack: Pack, filing_type: str) -> dict[str, Any]:
@@ -101,12 +103,13 @@ def section_context(section: Section, filing: Filing, pack: Pack, number: int) -
             entries.append(_group(f, list(value or []), pack, filing.filing_type))
         else:
             row = _row(f, value, pack, filing.filing_type)
-            row["kind"] = "row"
+            row["kind"] = "wide" if row["wide"] else "row"
             row["note"] = notes.get(f.path, "")
             entries.append(row)
     if not answered and not required:
         return None
-    # Consecutive plain rows share one answers table.
+    # Consecutive plain rows share one answers table; a long answer stands between tables, full
+    # width (in a narrow cell it ran for pages, and the row's break-inside: avoid left a blank page).
     blocks: list[dict[str, Any]] = []
     for e in entries:
         if e["kind"] == "row":

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 
 from cone.filing import dumps, loads
-from cone.pdf import FinalBlocked, extract_filing, packet, render_packet
+from cone.pdf import FinalBlocked, context, extract_filing, packet, render_packet
 from cone.pdf.exhibits import open_exhibit
 
 from .conftest import PACK, example, filing, page_texts
@@ -207,3 +207,19 @@ def test_chunks_keep_items_in_order_and_fold_a_short_tail(monkeypatch):
     assert packet._chunks([500, 500, 500, 300], lambda n: n) == [[500, 500], [500, 300]]
     assert packet._chunks([1000, 1000, 100], lambda n: n) == [[1000], [1000, 100]]      # 100 alone: folded
     assert packet._chunks([10] * 5, lambda n: n) == [[10] * 5]
+
+
+def test_a_long_free_text_answer_prints_full_width_from_the_section_page():
+    """In a table cell a long answer could not stay with its row: the row moved to the next page
+    and left the section's first page nearly blank. It now follows the table, full width."""
+    data = example()
+    data["project"]["description"] = "Start of the description. " + "The program serves East Lyme. " * 300
+    pdf = render_packet(filing(data), PACK)
+    texts = page_texts(pdf)
+    (first,) = [page for title, page, _ in outline(pdf) if title.endswith("Project description")]
+    assert "Start of the description." in texts[first]
+    (project,) = [s for s in PACK.sections_for(data["filing_type"]) if s.id == "project"]
+    blocks = context.section_context(project, filing(data), PACK, 3)["blocks"]
+    assert [b["kind"] for b in blocks] == ["rows", "wide", "rows"]      # in the pack's order
+    assert blocks[1]["label"] == "Project description"
+    assert "Scope and nature of the project" in [r["label"] for r in blocks[0]["rows"]]   # short: stays in the table

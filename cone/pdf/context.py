@@ -6,11 +6,11 @@ except the notice's HTML, which cone.notice has already escaped.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from markupsafe import Markup
 
+from ..answers import format_answer, long_date
 from ..checklist import Finding
 from ..fee import fee_for
 from ..filing import Filing
@@ -24,37 +24,9 @@ _LIST_TYPES = ("multichoice", "date_list")
 LONG_ANSWER_CHARS = 400   # a longer free-text answer prints full width under its label, not in a table cell
 
 
-def long_date(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
-
-
-def _vocab_label(pack: Pack, vocab: str | None, code: str) -> str:
-    item = pack.vocab.get(vocab or "", {}).get(code)
-    return item.label if item else code
-
-
-def format_value(f: FieldDef, value: Any, pack: Pack) -> str:
-    """A non-blank answer as the form prints it."""
-    if f.type == "money":
-        return format_money(value)
-    if f.type == "integer":
-        return f"{value:,}"
-    if f.type == "number":
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if f.type == "date":
-        return long_date(value)
-    if f.type == "date_list":
-        return "; ".join(long_date(d) for d in value)
-    if f.type == "choice":
-        return _vocab_label(pack, f.choices, value)
-    if f.type == "multichoice":
-        return "; ".join(_vocab_label(pack, f.choices, v) for v in value)
-    return str(value)
-
-
 def _row(f: FieldDef, value: Any, pack: Pack, filing_type: str) -> dict[str, Any]:
     blank = is_blank(value)
-    text = "" if blank else format_value(f, value, pack)
+    text = "" if blank else format_answer(f, value, pack)
     return {"label": f.label, "value": text, "blank": blank, "required": f.required_for(filing_type),
             "long": f.type == "textarea", "wide": f.type == "textarea" and len(text) > LONG_ANSWER_CHARS}
 

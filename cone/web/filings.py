@@ -12,10 +12,10 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..answers import format_answer
 from ..checklist import pack_for
 from ..errors import InputError
 from ..filing import Filing, dumps, parse_filing
-from ..money import format_money
 from ..pack import FieldDef, Pack, Section, get_pack
 from ..paths import get_path, is_blank
 from . import formdata, jobs, pagecache
@@ -250,21 +250,8 @@ def _norm(value: object) -> str:
 
 
 def answer_text(fdef: FieldDef, value: object, pack: Pack) -> str:
-    """An answer as the check-your-answers page prints it."""
-    if is_blank(value):
-        return ""
-    if fdef.type == "choice" and fdef.choices:
-        item = pack.vocab[fdef.choices].get(value)
-        return item.label if item else str(value)
-    if fdef.type == "multichoice" and fdef.choices:
-        return ", ".join(pack.vocab[fdef.choices][v].label if v in pack.vocab[fdef.choices] else v for v in value)
-    if fdef.type == "money":
-        return format_money(value)
-    if fdef.type == "date_list":
-        return ", ".join(d.isoformat() for d in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    """An answer as the check-your-answers page prints it: as the PDF does."""
+    return "" if is_blank(value) else format_answer(fdef, value, pack)
 
 
 @bp.get("/<int:filing_id>/check")

@@ -140,6 +140,7 @@ def test_check_your_answers_lists_answers_with_change_links(login, filing_id):
     assert f'/filings/{filing_id}/sections/site#f-site-zip' in html
     assert "Adult Intensive Outpatient Program" in html
     assert "$10,000" in html
+    assert "June 2, 2025; June 3, 2025; June 4, 2025" in html      # as the PDF prints them, not 2025-06-02
 
 
 def test_side_panel_shows_findings_with_citations_notice_fee_and_timeline(login, filing_id):

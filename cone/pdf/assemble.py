@@ -3,8 +3,8 @@
 Parts arrive as separate PDFs without page chrome; exhibits are placed, scaled, inside the
 running header and footer (as form XObjects: their links, forms and scripts are not carried
 over); the chrome page (header, footer, draft watermark) is drawn over every page, then every
-page gets "Page X of Y", and the packet its outline, page labels, XMP metadata, the sRGB
-output intent and the embedded filing.json.
+page gets "Page X of Y", the contents lines become links to their pages, and the packet gets
+its outline, page labels, XMP metadata, the sRGB output intent and the embedded filing.json.
 Dates come from the caller, so the same input always gives the same bytes.
 """
 from __future__ import annotations
@@ -23,6 +23,8 @@ from .stamp import stamp_page_numbers
 LETTER = (612, 792)
 EXHIBIT_BOX = Rectangle(36, 52, 576, 738)   # inside the stamped header and footer
 ATTACHMENT = "filing.json"
+PAGE_LINK = "cone-page:"                    # href of a contents line: cone-page:7 goes to packet page 7
+PRINT_FLAG = 4                              # PDF/A wants every annotation printable
 PRODUCER = "cone (WeasyPrint, pikepdf)"
 
 
@@ -74,6 +76,28 @@ def _append(out: pikepdf.Pdf, piece: Piece) -> None:
             out.pages.extend(src.pages)
     if piece.exhibit is not None:
         _place_exhibit(out, piece.exhibit)
+
+
+def _link_pages(out: pikepdf.Pdf) -> None:
+    """Turn the contents' `cone-page:N` links (WeasyPrint writes them as URI links) into links to
+    page N, and drop any other link: the packet links only to itself."""
+    for page in out.pages:
+        if "/Annots" not in page.obj:
+            continue
+        kept = Array()
+        for annot in page.obj.Annots:
+            target = str(annot.get("/A", {}).get("/URI", ""))
+            number = target[len(PAGE_LINK):]
+            if annot.get("/Subtype") == Name.Link and target.startswith(PAGE_LINK) and number.isdigit() \
+                    and 1 <= int(number) <= len(out.pages):
+                del annot.A
+                annot.Dest = pikepdf.make_page_destination(out, int(number) - 1, "Fit")
+                annot.F = PRINT_FLAG
+                kept.append(annot)
+        if kept:
+            page.obj.Annots = kept
+        else:
+            del page.obj.Annots
 
 
 def _attach_filing(out: pikepdf.Pdf, filing_json: str, date: str) -> None:
@@ -137,6 +161,7 @@ def assemble(pieces: list[Piece], chrome_page: bytes, meta: Metadata, filing_jso
     for page in out.pages:
         _overlay(page, chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))
     stamp_page_numbers(out)
+    _link_pages(out)
     with out.open_outline() as tree:
         tree.root.extend(outline)
     out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))

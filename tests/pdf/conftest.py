@@ -53,6 +53,20 @@ def with_link_and_script(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def page_links(data: bytes) -> list[tuple[int, int]]:
+    """(page, target page) of each annotation, zero-based; fails on any that is not a link to a
+    page of the packet itself."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        links = []
+        for i, page in enumerate(pdf.pages):
+            for annot in page.obj.get("/Annots", []):
+                assert annot.Subtype == Name.Link and "/A" not in annot and annot.F == 4, repr(annot)
+                links.append((i, pages[annot.Dest[0].objgen]))
+        assert not any("/URI" in o for o in pdf.objects if isinstance(o, Dictionary))
+        return links
+
+
 def page_texts(data: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
 

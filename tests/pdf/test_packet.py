@@ -12,7 +12,7 @@ from cone.filing import dumps, loads
 from cone.pdf import FinalBlocked, context, extract_filing, packet, render_packet
 from cone.pdf.exhibits import open_exhibit
 
-from .conftest import PACK, example, filing, page_texts
+from .conftest import PACK, example, filing, page_links, page_texts
 
 
 def outline(data: bytes) -> list[tuple[str, int, list[tuple[str, int]]]]:
@@ -60,6 +60,13 @@ def test_contents_page_numbers_match_the_bookmarks(draft_with_exhibits):
         for name, number in [(title, page)] + children:
             line = re.search(re.escape(name) + r"[ .]*?(\d+)\s*$", toc, re.M)
             assert line and int(line.group(1)) == number + 1, name
+
+
+def test_contents_lines_link_to_their_pages(draft_with_exhibits):
+    lines = [number for title, page, children in outline(draft_with_exhibits) for _, number in [(title, page)] + children]
+    links = page_links(draft_with_exhibits)
+    assert {page for page, _ in links} == {1}                                 # the contents page
+    assert sorted(target for _, target in links) == sorted(lines * 2)         # title and number of each line
 
 
 def test_page_labels_match_the_stamped_numbers(draft_with_exhibits):

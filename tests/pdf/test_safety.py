@@ -15,7 +15,7 @@ from cone.filing import Filing
 from cone.pdf import MAX_EXHIBIT_BYTES, check_exhibit, extract_filing, render_html, render_packet, workers
 from cone.pdf.fetcher import AssetFetcher
 
-from .conftest import PACK, example, filing, make_pdf, page_texts, with_link_and_script
+from .conftest import PACK, example, filing, make_pdf, page_links, page_texts, with_link_and_script
 
 PAYLOAD = ('</td></p><script>alert(1)</script><link rel="attachment" href="file:///etc/passwd">'
            '<img src="http://127.0.0.1:9/x.png"><style>@page{size:1in}*{display:none}</style>'
@@ -53,7 +53,8 @@ def test_hostile_text_prints_literally(hostile_pdf):
     with pikepdf.open(io.BytesIO(hostile_pdf)) as pdf:
         assert all(page.mediabox[2] == 612 for page in pdf.pages)   # injected @page size ignored
         assert list(pdf.attachments) == ["filing.json"]              # no <link rel=attachment> smuggling
-        assert not any("/Annots" in page.obj for page in pdf.pages)  # no links made from user text
+    contents = [i for i, page in enumerate(page_texts(hostile_pdf)) if page.startswith("CONTENTS\n")]
+    assert {page for page, _ in page_links(hostile_pdf)} == set(contents)   # no links made from user text
     runs = [len(run) for line in text.splitlines() for run in re.findall("W+", line)]
     assert sum(runs) >= 1900 and max(runs) < 200                   # the unbroken word wraps inside its cell
 
@@ -130,9 +131,9 @@ def test_exhibit_links_and_scripts_are_not_carried_over():
     data = render_packet(filing(), PACK, exhibits=[("Linked", with_link_and_script(make_pdf()))])
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "/OpenAction" not in pdf.Root and "/JavaScript" not in pdf.Root.get("/Names", {})
-        assert not any("/Annots" in page.obj for page in pdf.pages)
         dicts = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
-        assert not any("/URI" in o or "/JS" in o for o in dicts)
+        assert not any("/JS" in o for o in dicts)
+    assert {page for page, _ in page_links(data)} == {1}             # the contents' links alone (no /URI: page_links)
 
 
 def test_a_render_past_the_time_limit_is_stopped_and_the_pool_recovers(monkeypatch):

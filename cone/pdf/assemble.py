@@ -88,8 +88,8 @@ def _link_pages(out: pikepdf.Pdf) -> None:
         for annot in page.obj.Annots:
             target = str(annot.get("/A", {}).get("/URI", ""))
             number = target[len(PAGE_LINK):]
-            if annot.get("/Subtype") == Name.Link and target.startswith(PAGE_LINK) and number.isdigit() \
-                    and 1 <= int(number) <= len(out.pages):
+            if annot.get("/Subtype") == Name.Link and target.startswith(PAGE_LINK) and number.isascii() \
+                    and number.isdigit() and 1 <= int(number) <= len(out.pages):
                 del annot.A
                 annot.Dest = pikepdf.make_page_destination(out, int(number) - 1, "Fit")
                 annot.F = PRINT_FLAG

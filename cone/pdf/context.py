@@ -28,7 +28,7 @@ def _row(f: FieldDef, value: Any, pack: Pack, filing_type: str) -> dict[str, Any
     blank = is_blank(value)
     text = "" if blank else format_answer(f, value, pack)
     return {"label": f.label, "value": text, "blank": blank, "required": f.required_for(filing_type),
-            "long": f.type == "textarea", "wide": f.type == "textarea" and len(text) > LONG_ANSWER_CHARS}
+            "long": f.type == "textarea"}
 
 
 def _group(f: FieldDef, items: list[Any], pack: Pack, filing_type: str) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def section_context(section: Section, filing: Filing, pack: Pack, number: int) -
             entries.append(_group(f, list(value or []), pack, filing.filing_type))
         else:
             row = _row(f, value, pack, filing.filing_type)
-            row["kind"] = "wide" if row["wide"] else "row"
+            row["kind"] = "wide" if row["long"] and len(row["value"]) > LONG_ANSWER_CHARS else "row"
             row["note"] = notes.get(f.path, "")
             entries.append(row)
     if not answered and not required:

@@ -2,12 +2,15 @@
 
 The other `cone` commands never import this package, and importing it loads nothing yet:
 each name below loads its module on first use, so a render worker (workers.py) starts with
-WeasyPrint and its templates only, not with pikepdf and the checklist it never uses.
+WeasyPrint and the stylesheet only, not with pikepdf, Jinja and the checklist it never uses.
 """
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import Any
+
+ASSETS = Path(__file__).resolve().parent / "assets"     # the packaged fonts, stylesheet and colour profile
 
 _HOME = {"extract_filing": "assemble", "MAX_EXHIBIT_BYTES": "exhibits", "check_exhibit": "exhibits",
          "FinalBlocked": "packet", "render_html": "packet", "render_packet": "packet", "use_cache_directory": "packet"}

@@ -17,7 +17,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Rectangle, String
 
 from ..errors import InputError
-from .render import ASSETS
+from . import ASSETS
 from .stamp import stamp_page_numbers
 
 LETTER = (612, 792)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .render import ASSETS
+from . import ASSETS
+
 SCHEME = "cone-asset:"
 _TYPES = {".ttf": "font/ttf", ".css": "text/css", ".icc": "application/vnd.iccprofile"}
 

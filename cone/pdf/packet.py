@@ -24,11 +24,12 @@ from ..checklist import Finding, run_checklist
 from ..errors import InputError
 from ..filing import Filing, dumps
 from ..pack import Pack
+from . import ASSETS
 from . import context as ctx
 from .assemble import Metadata, Piece, assemble
 from .cache import PartCache, content_key
 from .exhibits import open_exhibit
-from .render import ASSETS, document, fragment, template_digest
+from .render import document, fragment, template_digest
 from .workers import render_many, renderer_version
 
 LANG = "en-US"

@@ -8,8 +8,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import ASSETS
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"
-ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 @functools.cache

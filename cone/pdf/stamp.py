@@ -18,8 +18,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from ..userdirs import cache_root
+from . import ASSETS
 from .cache import content_key
-from .render import ASSETS
 
 FONT = ASSETS / "fonts" / "LiberationSans-Regular.ttf"
 CHARS = "Page of 0123456789"

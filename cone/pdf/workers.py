@@ -1,14 +1,12 @@
 """WeasyPrint renders in a pool of worker processes, with a time and a memory limit.
 
 Each worker has WeasyPrint, the fonts and the parsed stylesheet loaded (inherited from a
-warmed-up fork server, or loaded by itself) and turns part HTML into PDF bytes; parts are
-independent, so the pool renders them on all cores. Workers are long-lived and render each
-part byte for byte as a fresh fork would: what they rendered before does not matter. The
-one thing they may share with other processes is the folder of @font-face files, from
-which each opens a face when a part first uses it; only the process that wrote that folder
-deletes it, and only once, at exit, after stopping its workers (the folders of workers that
-loaded their own fonts are swept once the pool has stopped them, and any folder whose process
-was killed by the next process that loads the fonts).
+warmed-up fork server) and turns part HTML into PDF bytes; parts are independent, so the
+pool renders them on all cores. Workers are long-lived and render each part byte for byte
+as a fresh fork would: what they rendered before does not matter. The one thing they share
+with other processes is the fork server's folder of @font-face files, from which each opens
+a face when a part first uses it; only the server deletes it, once, when it exits (a folder
+whose process was killed is swept by the next process that loads the fonts).
 A batch that runs past its time limit kills the pool (the next call starts a fresh one);
 a worker that exceeds its address-space limit fails with MemoryError. Either way the
 caller gets an InputError, never a hang.
@@ -16,8 +14,9 @@ caller gets an InputError, never a hang.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
-import importlib.metadata
+import gc
 import multiprocessing
 import os
 import re
@@ -25,16 +24,18 @@ import resource
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .render import ASSETS
+from . import ASSETS
 
 TIME_LIMIT = float(os.environ.get("CONE_PDF_TIME_LIMIT", "60"))       # seconds per batch of parts
 MEMORY_LIMIT = int(os.environ.get("CONE_PDF_MEMORY_MB", "2048")) << 20  # address space per worker
 WORKERS = max(1, min(int(os.environ.get("CONE_PDF_WORKERS", "0")) or (os.cpu_count() or 1), 4))
 RECYCLE = 500      # parts a fork server's worker renders before it is replaced (memory hygiene only)
+SOCKET_PATH_MAX = 107                # bytes in an AF_UNIX socket path on Linux
 FONT_FOLDER_PREFIX = "cone-fonts-"   # then the owner's process id: cone-fonts-1234-abcd1234
 
 _warm: dict[str, Any] = {}
@@ -45,6 +46,8 @@ _lock = threading.Lock()
 @functools.cache
 def renderer_version() -> str:
     """The installed WeasyPrint version (part of cache keys), without importing it."""
+    import importlib.metadata       # here, not at the top: the fork server never needs it
+
     return importlib.metadata.version("weasyprint")
 
 
@@ -140,11 +143,9 @@ _WARM_UP = "".join(f'<p style="font-family: {family}">Warm up <b>bold</b> <i>ita
                    for family in ("'Cone Serif'", "'Cone Sans'"))
 
 
-def _init_worker(memory_limit: int, warm: bool) -> None:
+def _init_worker(memory_limit: int) -> None:
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    if warm:
-        warm_up()
 
 
 def render_pdf(html: str) -> bytes:
@@ -158,10 +159,14 @@ def render_pdf(html: str) -> bytes:
 
 
 def warm_up() -> None:
-    """Load WeasyPrint, the fonts and the stylesheet, and render once (cffi types, font files)."""
+    """Load WeasyPrint, the fonts and the stylesheet, and render once (cffi types, font files);
+    then freeze what is loaded out of the garbage collector's sight, so that a worker forked from
+    this process does not copy those pages when it collects (at some 5,000 page faults a part)."""
     if not _warm:
         _load()
         render_pdf(_WARM_UP)
+        gc.collect()
+        gc.freeze()
 
 
 def _get_pool() -> Any:
@@ -169,27 +174,47 @@ def _get_pool() -> Any:
     with _lock:
         if _pool is None:
             # Workers are long-lived (tests/pdf/test_workers.py checks that their parts equal a
-            # fresh fork's). A threaded process (the web app) forks them from a single-threaded
-            # fork server that has loaded WeasyPrint, the fonts and the stylesheet once (forking
-            # a threaded process is unsafe), and replaces them now and then. A single-threaded
-            # one (the CLI, an RQ work horse) forks them at once and each loads WeasyPrint itself
-            # (about 0.3 s, on its own core), while the caller prepares the parts; they are never
-            # replaced, since the pool's own threads then exist (a worker's memory levels off at
-            # about 85 MB after a thousand varied parts).
-            if threading.active_count() == 1:
-                context, recycle, warm = multiprocessing.get_context("fork"), None, True
-            else:
-                context, recycle, warm = multiprocessing.get_context("forkserver"), RECYCLE, False
-                context.set_forkserver_preload(["cone.pdf.warm"])
-            _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT, warm),
-                                 maxtasksperchild=recycle)
+            # fresh fork's) and are forked from a fork server: a fresh single-threaded process
+            # (forking the caller would be unsafe once it has threads, as the web app has) that
+            # loads WeasyPrint, the fonts and the stylesheet once, for all of them. Forking two
+            # workers that each load WeasyPrint themselves costs some 0.5 s more CPU, on a
+            # command that keeps both cores busy. They are replaced now and then.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["cone.pdf.warm"])
+            with _short_temporary_folder():
+                _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,),
+                                     maxtasksperchild=RECYCLE)
         return _pool
 
 
+@contextlib.contextmanager
+def _short_temporary_folder() -> Iterator[None]:
+    """The fork server listens on a socket in a new folder of the temporary folder, and a socket
+    path holds at most 107 bytes: where TMPDIR is too long for that (a test's tmp_path under
+    pytest-xdist, say), the folder is made in /tmp instead (while the pool starts, so other
+    threads' temporary files may land there too in that time)."""
+    if len(os.fsencode(tempfile.gettempdir())) <= SOCKET_PATH_MAX - len("/pymp-12345678/listener-12345678"):
+        yield
+        return
+    tempdir, tempfile.tempdir = tempfile.tempdir, "/tmp"
+    try:
+        yield
+    finally:
+        tempfile.tempdir = tempdir
+
+
 def start() -> None:
-    """Start the workers now: a one-shot `cone pdf` calls this first, so that they load
-    WeasyPrint while it reads the filing and lays out the parts' HTML."""
-    _get_pool()
+    """Start the fork server and the workers in the background: a one-shot `cone pdf` calls this
+    first, so that the server loads WeasyPrint while this process reads the filing and lays out
+    the parts' HTML (starting a pool waits until the server has loaded and forked the workers)."""
+    threading.Thread(target=_start_quietly, name="cone-pdf-start", daemon=True).start()
+
+
+def _start_quietly() -> None:
+    try:
+        _get_pool()
+    except Exception:  # noqa: BLE001 (render_many starts the pool again and reports what fails)
+        pass
 
 
 def _forget_pool() -> None:
@@ -203,9 +228,25 @@ os.register_at_fork(after_in_child=_forget_pool)
 
 @atexit.register
 def _shut_down() -> None:
-    """Stop the pool and drop the fonts while the interpreter is whole (their finalizers need it)."""
+    """Stop the pool and the fork server, and drop the fonts while the interpreter is whole
+    (their finalizers need it)."""
     _reset_pool()
+    _stop_fork_server()
     _warm.clear()
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server (it deletes its folder of fonts as it goes) and the resource tracker
+    that multiprocessing starts with it, and wait for both: a command leaves no process behind.
+    (`_stop` is how CPython's own tests stop them, from 3.8 on; without it they exit on their own
+    once this process has gone.)"""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        try:
+            getattr(helper, "_stop", lambda: None)()
+        except (ChildProcessError, OSError):    # started by the process this one was forked from
+            pass
 
 
 def _reset_pool() -> None:
@@ -215,14 +256,17 @@ def _reset_pool() -> None:
             _pool.terminate()
             _pool.join()
             _pool = None
-            sweep_font_folders()      # the stopped workers' own, if they loaded their fonts
 
 
 def render_many(htmls: list[str]) -> list[bytes]:
     """Render parts in parallel; InputError when the batch exceeds the time or memory limit."""
     if not htmls:
         return []
-    pending = _get_pool().map_async(render_pdf, htmls, chunksize=1)
+    try:
+        pool = _get_pool()
+    except OSError as exc:
+        raise InputError(f"the PDF renderer could not start ({exc})") from exc
+    pending = pool.map_async(render_pdf, htmls, chunksize=1)
     try:
         return pending.get(TIME_LIMIT)
     except multiprocessing.TimeoutError:

@@ -104,13 +104,14 @@ def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
 
 def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, complete):
     """`cone` ends without the interpreter's teardown (cli.run): what it prints must still be
-    complete, and its render workers must be gone when it returns."""
+    complete, and its render workers and their fork server must be gone when it returns. Its
+    TMPDIR is too long for the fork server's socket path, as a test's tmp_path may be."""
     import os
     import subprocess
     import sys
 
     out = tmp_path / "packet.pdf"
-    temp = tmp_path / "temp"
+    temp = tmp_path / ("a-temporary-folder-of-a-long-name-" * 3)
     temp.mkdir()
     command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
                                stderr=subprocess.PIPE, start_new_session=True,      # its own process group

@@ -145,7 +145,7 @@ def test_a_render_past_the_time_limit_is_stopped_and_the_pool_recovers(monkeypat
 
 
 def _allocate(limit: int, queue) -> None:
-    workers._init_worker(limit, warm=False)
+    workers._init_worker(limit)
     try:
         bytearray(limit)
         queue.put("allocated")

@@ -1,5 +1,5 @@
 """Long-lived render workers: a part comes out byte for byte as a freshly forked worker renders it,
-whatever the process that forked the workers, or another of its forks, does meanwhile."""
+whatever the caller does meanwhile, and after workers have been replaced."""
 from __future__ import annotations
 
 import gc
@@ -32,13 +32,6 @@ def fresh(cover) -> bytes:
     return pdf
 
 
-def _exit_normally() -> None:
-    """What a fork of a warmed process (os.fork, a preloaded server's worker) runs when it exits
-    normally: the module's exit handler, then the collection of what it dropped."""
-    workers._shut_down()
-    gc.collect()
-
-
 def assert_as_fresh(rendered: list[bytes], fresh: bytes) -> None:
     for pdf in rendered:
         assert page_texts(pdf)[0].splitlines() == page_texts(fresh)[0].splitlines()   # readable first
@@ -46,14 +39,9 @@ def assert_as_fresh(rendered: list[bytes], fresh: bytes) -> None:
 
 
 @pytest.fixture
-def live_pool(monkeypatch):
+def live_pool():
     workers._reset_pool()
-    with monkeypatch.context() as patch:
-        # The fork path is under test; an earlier test in this process may have left a thread
-        # (the web app's render thread), which would send _get_pool to the fork server instead.
-        patch.setattr(workers.threading, "active_count", lambda: 1)
-        pool = workers._get_pool()    # the workers are forked now, from this process, before the test acts
-    assert pool._ctx.get_start_method() == "fork"
+    workers._get_pool()    # the fork server forks the workers now, before the test acts
     yield
     workers._reset_pool()
 
@@ -64,12 +52,16 @@ def test_loading_the_warm_state_again_leaves_live_workers_intact(fresh, live_poo
     assert_as_fresh(workers.render_many([cover] * workers.WORKERS), fresh)
 
 
-def test_a_fork_exiting_normally_leaves_live_workers_intact(fresh, live_pool, cover):
-    child = multiprocessing.get_context("fork").Process(target=_exit_normally)
-    child.start()
-    child.join(60)
-    assert child.exitcode == 0
-    assert_as_fresh(workers.render_many([cover] * workers.WORKERS), fresh)
+def test_workers_that_leave_and_are_replaced_leave_the_others_intact(fresh, monkeypatch, cover):
+    """A worker leaves after RECYCLE parts and the server forks a new one, while the others
+    still open faces from the server's folder of fonts."""
+    workers._reset_pool()
+    monkeypatch.setattr(workers, "RECYCLE", 1)
+    try:
+        assert_as_fresh(workers.render_many([cover] * (3 * workers.WORKERS)), fresh)
+        assert_as_fresh(workers.render_many([cover]), fresh)
+    finally:
+        workers._reset_pool()
 
 
 def test_font_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):

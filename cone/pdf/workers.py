@@ -1,12 +1,13 @@
 """WeasyPrint renders in a pool of worker processes, with a time and a memory limit.
 
-Each worker has WeasyPrint, the fonts and the parsed stylesheet loaded (inherited from a
-warmed-up fork server) and turns part HTML into PDF bytes; parts are independent, so the
-pool renders them on all cores. Workers are long-lived and render each part byte for byte
-as a fresh fork would: what they rendered before does not matter. The one thing they share
-with other processes is the fork server's folder of @font-face files, from which each opens
-a face when a part first uses it; only the server deletes it, once, when it exits (a folder
-whose process was killed is swept by the next process that loads the fonts).
+Each worker has WeasyPrint, the fonts and the parsed stylesheet loaded (inherited from the
+warmed-up process that forked it: a render host forked from the caller, or a fork server)
+and turns part HTML into PDF bytes; parts are independent, so the pool renders them on all
+cores. Workers are long-lived and render each part byte for byte as a fresh fork would: what
+they rendered before does not matter. The one thing they share with other processes is that
+warmed-up process's folder of @font-face files, from which each opens a face when a part
+first uses it; only that process deletes it (a fork server when it exits; a render host's is
+swept once the caller has stopped it, as is the folder of any process that was killed).
 A batch that runs past its time limit kills the pool (the next call starts a fresh one);
 a worker that exceeds its address-space limit fails with MemoryError. Either way the
 caller gets an InputError, never a hang.
@@ -30,6 +31,7 @@ from typing import Any
 
 from ..errors import InputError
 from . import ASSETS
+from .forked import ForkedPool
 
 TIME_LIMIT = float(os.environ.get("CONE_PDF_TIME_LIMIT", "60"))       # seconds per batch of parts
 MEMORY_LIMIT = int(os.environ.get("CONE_PDF_MEMORY_MB", "2048")) << 20  # address space per worker
@@ -40,6 +42,7 @@ FONT_FOLDER_PREFIX = "cone-fonts-"   # then the owner's process id: cone-fonts-1
 
 _warm: dict[str, Any] = {}
 _pool: Any = None
+_fork_server = False        # whether this process has started one
 _lock = threading.Lock()
 
 
@@ -170,20 +173,26 @@ def warm_up() -> None:
 
 
 def _get_pool() -> Any:
-    global _pool
+    global _pool, _fork_server
     with _lock:
         if _pool is None:
             # Workers are long-lived (tests/pdf/test_workers.py checks that their parts equal a
-            # fresh fork's) and are forked from a fork server: a fresh single-threaded process
-            # (forking the caller would be unsafe once it has threads, as the web app has) that
-            # loads WeasyPrint, the fonts and the stylesheet once, for all of them. Forking two
-            # workers that each load WeasyPrint themselves costs some 0.5 s more CPU, on a
-            # command that keeps both cores busy. They are replaced now and then.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["cone.pdf.warm"])
-            with _short_temporary_folder():
-                _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,),
-                                     maxtasksperchild=RECYCLE)
+            # fresh fork's) and are forked from a process that has loaded WeasyPrint, the fonts
+            # and the stylesheet once, for all of them (two workers that each load WeasyPrint
+            # cost some 0.5 s more CPU, on a command that keeps both cores busy). A single-
+            # threaded caller (the CLI, an RQ work horse) forks that process from itself at
+            # once, and it loads them while the caller prepares the parts. A threaded one (the
+            # web app) must not fork: a fork server, a fresh interpreter, loads them, and
+            # replaces the workers now and then.
+            if threading.active_count() == 1:
+                _pool = ForkedPool(WORKERS, warm_up, _init_worker, (MEMORY_LIMIT,))
+            else:
+                _fork_server = True
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["cone.pdf.warm"])
+                with _short_temporary_folder():
+                    _pool = context.Pool(WORKERS, initializer=_init_worker, initargs=(MEMORY_LIMIT,),
+                                         maxtasksperchild=RECYCLE)
         return _pool
 
 
@@ -204,23 +213,17 @@ def _short_temporary_folder() -> Iterator[None]:
 
 
 def start() -> None:
-    """Start the fork server and the workers in the background: a one-shot `cone pdf` calls this
-    first, so that the server loads WeasyPrint while this process reads the filing and lays out
-    the parts' HTML (starting a pool waits until the server has loaded and forked the workers)."""
-    threading.Thread(target=_start_quietly, name="cone-pdf-start", daemon=True).start()
-
-
-def _start_quietly() -> None:
-    try:
-        _get_pool()
-    except Exception:  # noqa: BLE001 (render_many starts the pool again and reports what fails)
-        pass
+    """Start the workers now: a one-shot `cone pdf` calls this first, so that they load
+    WeasyPrint while it reads the filing and lays out the parts' HTML."""
+    _get_pool()
 
 
 def _forget_pool() -> None:
-    """A fork does not own its parent's pool: it must not stop those workers when it exits."""
-    global _pool
+    """A fork does not own its parent's pool: it must not stop those workers when it exits
+    (and the lock, which the parent may have held while it forked, is its own)."""
+    global _pool, _lock
     _pool = None
+    _lock = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_pool)
@@ -240,8 +243,13 @@ def _stop_fork_server() -> None:
     that multiprocessing starts with it, and wait for both: a command leaves no process behind.
     (`_stop` is how CPython's own tests stop them, from 3.8 on; without it they exit on their own
     once this process has gone.)"""
+    global _fork_server
+    if not _fork_server:
+        return
+    _fork_server = False
     from multiprocessing import forkserver, resource_tracker
 
+    gc.collect()        # the stopped pools' semaphores, which the tracker would otherwise find leaked
     for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
         try:
             getattr(helper, "_stop", lambda: None)()
@@ -256,6 +264,7 @@ def _reset_pool() -> None:
             _pool.terminate()
             _pool.join()
             _pool = None
+            sweep_font_folders()      # a stopped render host's, which it had no time to delete
 
 
 def render_many(htmls: list[str]) -> list[bytes]:
@@ -266,9 +275,8 @@ def render_many(htmls: list[str]) -> list[bytes]:
         pool = _get_pool()
     except OSError as exc:
         raise InputError(f"the PDF renderer could not start ({exc})") from exc
-    pending = pool.map_async(render_pdf, htmls, chunksize=1)
     try:
-        return pending.get(TIME_LIMIT)
+        return pool.map_async(render_pdf, htmls, chunksize=1).get(TIME_LIMIT)
     except multiprocessing.TimeoutError:
         _reset_pool()
         raise InputError(f"rendering the PDF took longer than {TIME_LIMIT:g} seconds and was stopped; "
@@ -278,6 +286,7 @@ def render_many(htmls: list[str]) -> list[bytes]:
         raise InputError(f"rendering the PDF needed more than {MEMORY_LIMIT >> 20} MB and was stopped; "
                          "shorten the longest answers") from None
     except Exception as exc:  # a renderer failure reaches the user as one clear line, never a traceback
+        _reset_pool()         # (the next call starts afresh, should the pool itself have failed)
         raise InputError(f"the PDF renderer failed on this filing ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
 

@@ -20,6 +20,16 @@ PACK = get_pack("CT")
 _EXAMPLE = complete_example(parse_float=Decimal)
 
 
+@pytest.fixture(params=["forked", "forkserver"])
+def pool_kind(request, monkeypatch):
+    """Each kind of render pool, started afresh: forked from a host child of a single-threaded
+    caller (the CLI), or from a fork server (a threaded caller: the web app)."""
+    workers._reset_pool()
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1 if request.param == "forked" else 2)
+    yield request.param
+    workers._reset_pool()
+
+
 def example() -> dict[str, Any]:
     return copy.deepcopy(_EXAMPLE)
 

@@ -5,6 +5,7 @@ import io
 import multiprocessing
 import re
 import resource
+import tempfile
 
 import pikepdf
 import pytest
@@ -14,6 +15,7 @@ from cone.errors import InputError
 from cone.filing import Filing
 from cone.pdf import MAX_EXHIBIT_BYTES, check_exhibit, extract_filing, render_html, render_packet, workers
 from cone.pdf.fetcher import AssetFetcher
+from cone.pdf.forked import ForkedPool
 
 from .conftest import PACK, example, filing, make_pdf, page_links, page_texts, with_link_and_script
 
@@ -136,10 +138,16 @@ def test_exhibit_links_and_scripts_are_not_carried_over():
     assert {page for page, _ in page_links(data)} == {1}             # the contents' links alone (no /URI: page_links)
 
 
-def test_a_render_past_the_time_limit_is_stopped_and_the_pool_recovers(monkeypatch):
+def test_a_render_past_the_time_limit_is_stopped_and_the_pool_recovers(monkeypatch, pool_kind):
+    workers.render_many(["<p>warm</p>"])
+    stopped = workers._pool
     monkeypatch.setattr(workers, "TIME_LIMIT", 0.05)
     with pytest.raises(InputError, match="longer than 0.05 seconds"):
         workers.render_many(["<table>" + "<tr><td>cell</td><td>cell</td></tr>" * 20000 + "</table>"])
+    if pool_kind == "forked":
+        assert not stopped._host.is_alive()
+    else:
+        assert all(process.exitcode is not None for process in stopped._pool)
     monkeypatch.setattr(workers, "TIME_LIMIT", 60)
     assert workers.render_many(["<p>ok</p>"])[0].startswith(b"%PDF-")
 
@@ -162,6 +170,31 @@ def test_workers_run_under_an_address_space_limit():
     process.join(60)
     assert queue.get(timeout=5) == "MemoryError"
     assert resource.getrlimit(resource.RLIMIT_AS)[0] != limit      # the caller's own limit is untouched
+
+
+def test_the_fork_server_starts_where_the_temporary_folder_is_too_long_for_its_socket(tmp_path, monkeypatch):
+    long = tmp_path / ("a-temporary-folder-of-a-long-name-" * 3)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    workers._reset_pool()
+    workers._stop_fork_server()         # so that one starts now, under this TMPDIR
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
+    try:
+        assert workers.render_many(["<p>from a long TMPDIR</p>"])[0].startswith(b"%PDF-")
+        assert workers._pool._ctx.get_start_method() == "forkserver"
+    finally:
+        workers._reset_pool()
+        workers._stop_fork_server()     # the next test's server starts afresh, under its own TMPDIR
+
+
+def test_a_single_threaded_process_forks_render_workers_from_a_host_child_of_its_own(monkeypatch):
+    workers._reset_pool()
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    try:
+        assert workers.render_many(["<p>from the command line</p>"])[0].startswith(b"%PDF-")
+        assert isinstance(workers._pool, ForkedPool)
+    finally:
+        workers._reset_pool()
 
 
 def test_a_threaded_process_forks_render_workers_from_a_single_threaded_server():

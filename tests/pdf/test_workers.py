@@ -39,11 +39,8 @@ def assert_as_fresh(rendered: list[bytes], fresh: bytes) -> None:
 
 
 @pytest.fixture
-def live_pool():
-    workers._reset_pool()
-    workers._get_pool()    # the fork server forks the workers now, before the test acts
-    yield
-    workers._reset_pool()
+def live_pool(pool_kind):
+    workers._get_pool()    # the workers are forked now, before the test acts
 
 
 def test_loading_the_warm_state_again_leaves_live_workers_intact(fresh, live_pool, cover):
@@ -53,10 +50,11 @@ def test_loading_the_warm_state_again_leaves_live_workers_intact(fresh, live_poo
 
 
 def test_workers_that_leave_and_are_replaced_leave_the_others_intact(fresh, monkeypatch, cover):
-    """A worker leaves after RECYCLE parts and the server forks a new one, while the others
-    still open faces from the server's folder of fonts."""
+    """A fork server's worker leaves after RECYCLE parts and the server forks a new one, while
+    the others still open faces from the server's folder of fonts."""
     workers._reset_pool()
     monkeypatch.setattr(workers, "RECYCLE", 1)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
     try:
         assert_as_fresh(workers.render_many([cover] * (3 * workers.WORKERS)), fresh)
         assert_as_fresh(workers.render_many([cover]), fresh)

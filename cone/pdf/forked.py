@@ -1,0 +1,94 @@
+"""A pool of worker processes for a single-threaded caller, forked from a prepared child of it.
+
+The caller forks one host process at once (a fork costs a millisecond; a fork server is a new
+interpreter that imports its modules again). The host prepares itself (loads WeasyPrint, say)
+while the caller goes on, then forks the workers from itself, so each starts prepared and they
+share those pages, and hands them the caller's batches. The host and its workers form a
+process group of their own, so that stopping them is one signal whatever they are doing.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable
+from multiprocessing import util
+from typing import Any
+
+
+class ForkedPool:
+    """The part of multiprocessing.Pool's interface that render_many uses: map_async(...).get(timeout),
+    terminate() and join()."""
+
+    def __init__(self, processes: int, prepare: Callable[[], None], initializer: Callable[..., None],
+                 initargs: tuple) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._host = context.Process(target=_host, name="cone-render-host",
+                                     args=(theirs, processes, prepare, initializer, initargs))
+        self._host.start()
+        theirs.close()
+        try:
+            os.setpgid(self._host.pid, self._host.pid)      # as the host does, whichever comes first
+        except (PermissionError, ProcessLookupError):       # it already has (and may have forked since)
+            pass
+        # At exit, multiprocessing waits for a caller's live children; the host lives until the
+        # caller closes its end, so it must be stopped first, as Pool stops its workers.
+        self._stop = util.Finalize(self, _stop, args=(self._host, self._conn), exitpriority=15)
+
+    def map_async(self, func: Callable[[Any], Any], items: Iterable[Any], chunksize: int = 1) -> _Pending:
+        self._conn.send((func, list(items), chunksize))
+        return _Pending(self._conn)
+
+    def terminate(self) -> None:
+        """Stop the host and its workers at once, busy or not, and wait for the host."""
+        self._stop()
+
+    def join(self) -> None:
+        self._host.join()
+
+
+def _stop(host: multiprocessing.process.BaseProcess, conn: Any) -> None:
+    try:
+        os.killpg(host.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    conn.close()
+    host.join()
+
+
+class _Pending:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def get(self, timeout: float) -> Any:
+        """The results in order; multiprocessing.TimeoutError after `timeout` seconds; or what a worker raised."""
+        if not self._conn.poll(timeout):
+            raise multiprocessing.TimeoutError
+        try:
+            ok, value = self._conn.recv()
+        except EOFError:
+            raise RuntimeError("the render host stopped") from None
+        if not ok:
+            raise value
+        return value
+
+
+def _host(conn: Any, processes: int, prepare: Callable[[], None], initializer: Callable[..., None],
+          initargs: tuple) -> None:
+    os.setpgid(0, 0)
+    prepare()
+    # Forked here, before the pool starts its threads; the workers are never replaced, so this
+    # process, threaded from now on, never forks again.
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer, initargs)
+    while True:
+        try:
+            func, items, chunksize = conn.recv()
+        except EOFError:            # the caller has gone
+            break
+        try:
+            reply = (True, pool.map(func, items, chunksize))
+        except Exception as exc:  # noqa: BLE001 (the caller decides what it means)
+            reply = (False, exc)
+        conn.send(reply)          # (should this fail, the caller reads the end of the pipe)
+    pool.terminate()

@@ -25,7 +25,7 @@ class ForkedPool:
         context = multiprocessing.get_context("fork")
         self._conn, theirs = context.Pipe()
         self._host = context.Process(target=_host, name="cone-render-host",
-                                     args=(theirs, processes, prepare, initializer, initargs))
+                                     args=(theirs, self._conn, processes, prepare, initializer, initargs))
         self._host.start()
         theirs.close()
         try:
@@ -74,8 +74,9 @@ class _Pending:
         return value
 
 
-def _host(conn: Any, processes: int, prepare: Callable[[], None], initializer: Callable[..., None],
-          initargs: tuple) -> None:
+def _host(conn: Any, callers: Any, processes: int, prepare: Callable[[], None],
+          initializer: Callable[..., None], initargs: tuple) -> None:
+    callers.close()         # the caller's end, which came with the fork: its end of the pipe when it goes
     os.setpgid(0, 0)
     prepare()
     # Forked here, before the pool starts its threads; the workers are never replaced, so this
@@ -90,5 +91,8 @@ def _host(conn: Any, processes: int, prepare: Callable[[], None], initializer: C
             reply = (True, pool.map(func, items, chunksize))
         except Exception as exc:  # noqa: BLE001 (the caller decides what it means)
             reply = (False, exc)
-        conn.send(reply)          # (should this fail, the caller reads the end of the pipe)
+        try:
+            conn.send(reply)      # (should this fail otherwise, the caller reads the end of the pipe)
+        except BrokenPipeError:   # the caller has gone
+            break
     pool.terminate()

@@ -33,12 +33,23 @@ def _sleep(seconds: float) -> float:
     return seconds
 
 
-def _running(pid: int) -> bool:
+def _stat(pid: int) -> list[str]:
+    """State, parent, group, ... of a process (/proc/PID/stat after the command name); [] when gone."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+            return stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's is reaped by init, which in a container may never come)."""
+    return _stat(pid)[:1] not in ([], ["Z"])
+
+
+def _group_running(group: int) -> list[int]:
+    return [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _stat(int(pid))[2:3] == [str(group)]
+            and _running(int(pid))]
 
 
 @pytest.fixture
@@ -73,3 +84,26 @@ def test_a_batch_past_its_time_is_stopped_with_the_host_and_its_workers(pool):
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_running, workers))
+
+
+def test_the_host_leaves_once_its_caller_has_been_killed(tmp_path):
+    """The host finishes the batch in hand, finds its caller gone, and leaves with its workers
+    (it had also kept the caller's end of their pipe, and so waited for it for ever)."""
+    import signal
+    import subprocess
+    import sys
+
+    script = ("import time; from tests.pdf.test_forked import ForkedPool, _prepare, _initialize, _sleep\n"
+              "pool = ForkedPool(1, _prepare, _initialize, ('worker',))\n"
+              "pool.map_async(_sleep, [0.5])\n"
+              "print(pool._host.pid, flush=True)\n"
+              "time.sleep(60)\n")
+    caller = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    host = int(caller.stdout.readline())
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+    deadline = time.monotonic() + 20
+    while _group_running(host) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _group_running(host) == []

@@ -79,8 +79,8 @@ def _host(conn: Any, callers: Any, processes: int, prepare: Callable[[], None],
     callers.close()         # the caller's end, which came with the fork: its end of the pipe when it goes
     os.setpgid(0, 0)
     prepare()
-    # Forked here, before the pool starts its threads; the workers are never replaced, so this
-    # process, threaded from now on, never forks again.
+    # Forked here, before the pool starts its threads. Only a worker that dies (killed, say) is
+    # replaced, forked then from this threaded process, as multiprocessing's own fork pools do.
     pool = multiprocessing.get_context("fork").Pool(processes, initializer, initargs)
     while True:
         try:

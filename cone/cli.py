@@ -9,6 +9,7 @@ import argparse
 import atexit
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Callable, NoReturn
@@ -134,9 +135,18 @@ def _exhibit(spec: str) -> tuple[str, bytes]:
     return name.strip(), _read(path)[1]
 
 
+def _leave(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
+
+
 def cmd_pdf(args) -> int:
     from .pdf import workers
 
+    # Terminated (kill, `timeout`, a closed terminal), leave through the exit handlers, which
+    # stop the render workers: they run in a process group of their own, and would otherwise
+    # go on with the batch in hand.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _leave)
     workers.start()             # the workers load WeasyPrint while this process prepares the parts
     from . import pdf
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from multiprocessing import util
 from typing import Any
 
+_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
 
 class ForkedPool:
     """The part of multiprocessing.Pool's interface that render_many uses: map_async(...).get(timeout),
@@ -26,15 +28,20 @@ class ForkedPool:
         self._conn, theirs = context.Pipe()
         self._host = context.Process(target=_host, name="cone-render-host",
                                      args=(theirs, self._conn, processes, prepare, initializer, initargs))
-        self._host.start()
-        theirs.close()
+        # No signal may end the caller between the fork and the finalizer below: at exit,
+        # multiprocessing waits for a caller's live children, and the host lives until the
+        # caller closes its end, so the finalizer stops it first, as Pool stops its workers.
+        signals = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         try:
-            os.setpgid(self._host.pid, self._host.pid)      # as the host does, whichever comes first
-        except (PermissionError, ProcessLookupError):       # it already has (and may have forked since)
-            pass
-        # At exit, multiprocessing waits for a caller's live children; the host lives until the
-        # caller closes its end, so it must be stopped first, as Pool stops its workers.
-        self._stop = util.Finalize(self, _stop, args=(self._host, self._conn), exitpriority=15)
+            self._host.start()
+            theirs.close()
+            try:
+                os.setpgid(self._host.pid, self._host.pid)  # as the host does, whichever comes first
+            except (PermissionError, ProcessLookupError):   # it already has (and may have forked since)
+                pass
+            self._stop = util.Finalize(self, _stop, args=(self._host, self._conn), exitpriority=15)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, signals)
 
     def map_async(self, func: Callable[[Any], Any], items: Iterable[Any], chunksize: int = 1) -> _Pending:
         self._conn.send((func, list(items), chunksize))
@@ -78,6 +85,9 @@ def _host(conn: Any, callers: Any, processes: int, prepare: Callable[[], None],
           initializer: Callable[..., None], initargs: tuple) -> None:
     callers.close()         # the caller's end, which came with the fork: its end of the pipe when it goes
     os.setpgid(0, 0)
+    for signum in (signal.SIGTERM, signal.SIGHUP):          # whatever the caller does with these
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     prepare()
     # Forked here, before the pool starts its threads. Only a worker that dies (killed, say) is
     # replaced, forked then from this threaded process, as multiprocessing's own fork pools do.

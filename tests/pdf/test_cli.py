@@ -140,3 +140,27 @@ def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, com
     printed = subprocess.run([sys.executable, "-m", "cone.cli", "import", str(out)], capture_output=True, timeout=60)
     assert printed.returncode == 0
     assert loads(printed.stdout.decode()) == loads(complete.read_text(encoding="utf-8"))
+
+
+def test_a_terminated_command_stops_its_render_host_and_workers(tmp_path, complete):
+    """kill, `timeout` or a closed terminal: the workers run in a process group of their own, and
+    must not go on rendering for a command that is gone."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "packet.pdf"
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
+                               stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(temp)})
+    deadline = time.monotonic() + 30
+    while len(_running_with_argument(str(out))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)                        # the render host has been forked
+    command.send_signal(signal.SIGTERM)
+    _, err = command.communicate(timeout=60)
+    assert command.returncode == 128 + signal.SIGTERM, err
+    assert _running_with_argument(str(out)) == []
+    assert not out.exists() and list(temp.iterdir()) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -31,13 +32,25 @@ PRODUCER = "cone (WeasyPrint, pikepdf)"
 @dataclass
 class Piece:
     """A run of packet pages with one bookmark: a rendered part (one or more documents), then the
-    exhibit it introduces, then children."""
+    exhibit it introduces, then children. A part still being rendered comes as `later`, which
+    waits for its documents, with the number of pages they will have: the rest is assembled
+    around them meanwhile."""
 
     title: str
     pdfs: list[bytes] = field(default_factory=list)
     exhibit: pikepdf.Pdf | None = None
     level: int = 1
     children: list[Piece] = field(default_factory=list)
+    later: Callable[[], list[bytes]] | None = None
+    pages: int = 0
+
+
+class PageCountChanged(Exception):
+    """A part rendered later has another number of pages than its piece said."""
+
+    def __init__(self, pages: int):
+        super().__init__(f"the part has {pages} pages")
+        self.pages = pages
 
 
 @dataclass(frozen=True)
@@ -71,11 +84,27 @@ def _place_exhibit(out: pikepdf.Pdf, exhibit: pikepdf.Pdf) -> None:
 
 
 def _append(out: pikepdf.Pdf, piece: Piece) -> None:
+    if piece.later is not None:                 # held places, filled by _put_in
+        for _ in range(piece.pages):
+            out.add_blank_page(page_size=LETTER)
     for pdf in piece.pdfs:
         with pikepdf.open(io.BytesIO(pdf)) as src:
             out.pages.extend(src.pages)
     if piece.exhibit is not None:
         _place_exhibit(out, piece.exhibit)
+
+
+def _put_in(out: pikepdf.Pdf, start: int, piece: Piece) -> None:
+    """The pages of a part rendered later, in the places held for them; PageCountChanged when
+    they are not as many."""
+    pages = []
+    for pdf in piece.later():          # type: ignore[misc]
+        with pikepdf.open(io.BytesIO(pdf)) as src:
+            pages += [out.copy_foreign(page.obj) for page in src.pages]
+    if len(pages) != piece.pages:
+        raise PageCountChanged(len(pages))
+    for i, page in enumerate(pages):
+        out.pages[start + i] = pikepdf.Page(page)
 
 
 def _link_pages(out: pikepdf.Pdf) -> None:
@@ -148,9 +177,12 @@ def assemble(pieces: list[Piece], chrome_page: bytes, meta: Metadata, filing_jso
     page numbers stamped, with outline, page labels, PDF/A metadata and filing.json."""
     out = pikepdf.new()
     outline: list[OutlineItem] = []
+    later: list[tuple[int, Piece]] = []
     for piece in pieces:
         start = len(out.pages)
         item = OutlineItem(piece.title, start)
+        if piece.later is not None:
+            later.append((start, piece))
         _append(out, piece)
         for child in piece.children:
             item.children.append(OutlineItem(child.title, len(out.pages)))
@@ -158,8 +190,14 @@ def assemble(pieces: list[Piece], chrome_page: bytes, meta: Metadata, filing_jso
         outline.append(item)
     with pikepdf.open(io.BytesIO(chrome_page)) as src:
         chrome = out.copy_foreign(src.pages[0].as_form_xobject())
-    for page in out.pages:
-        _overlay(page, chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))
+    held = {start + i for start, piece in later for i in range(piece.pages)}
+    for i, page in enumerate(out.pages):
+        if i not in held:
+            _overlay(page, chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))
+    for start, piece in later:
+        _put_in(out, start, piece)
+    for i in sorted(held):
+        _overlay(out.pages[i], chrome, "/ConeChrome", Rectangle(0, 0, *LETTER))
     stamp_page_numbers(out)
     _link_pages(out)
     with out.open_outline() as tree:

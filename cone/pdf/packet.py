@@ -26,11 +26,11 @@ from ..filing import Filing, dumps
 from ..pack import Pack
 from . import ASSETS
 from . import context as ctx
-from .assemble import Metadata, Piece, assemble
+from .assemble import Metadata, PageCountChanged, Piece, assemble
 from .cache import PartCache, content_key
 from .exhibits import open_exhibit
 from .render import document, fragment, template_digest
-from .workers import render_many, renderer_version
+from .workers import render_later, renderer_version
 
 LANG = "en-US"
 TOC_LINES_PER_PAGE = 30
@@ -143,16 +143,21 @@ def _html(body: Markup | None, filing: Filing, chrome: dict | None = None) -> st
     return document([body] if body else [], title=_title(filing), lang=LANG, chrome=chrome)
 
 
-def _render(htmls: list[str], cache: bool) -> list[bytes]:
-    """PDF bytes for each HTML document, from the cache where possible, the rest in parallel."""
+def _render_later(htmls: list[str], cache: bool) -> Callable[[], list[bytes]]:
+    """Start rendering each HTML document (those not in the cache, in parallel); the function
+    returned waits for the PDF bytes of all."""
     keys = [content_key(renderer_version(), template_digest(), html) for html in htmls]
     found = [_cache.get(k) if cache else None for k in keys]
     todo = sorted((i for i, pdf in enumerate(found) if pdf is None), key=lambda i: -len(htmls[i]))  # longest first
-    for i, pdf in zip(todo, render_many([htmls[i] for i in todo])):
-        found[i] = pdf
-        if cache:
-            _cache.put(keys[i], pdf)
-    return found  # type: ignore[return-value]
+    wait = render_later([htmls[i] for i in todo])
+
+    def results() -> list[bytes]:
+        for i, pdf in zip(todo, wait()):
+            found[i] = pdf
+            if cache:
+                _cache.put(keys[i], pdf)
+        return found  # type: ignore[return-value]
+    return results
 
 
 @functools.lru_cache(maxsize=1024)
@@ -217,29 +222,28 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
         # page when assembling: laying them out again on each page cost WeasyPrint ~5 ms a page,
         # and a change to the applicant's name would have re-rendered every part.
         htmls = [_html(body, filing) for body in bodies] + [_html(None, filing, chrome)]
-        rendered = iter(_render(htmls, cache))
+        rendered = iter(_render_later(htmls, cache)())
         for part in parts:
             part.pdfs = [next(rendered) for _ in part.bodies]
         chrome_page = next(rendered)
         counts = [sum(_page_count(pdf) for pdf in p.pdfs) for p in parts]
         exhibit_pages = [e["pages"] for e in info]
-        # The contents' own length shifts every page number after it: guess, render, and
-        # render again in the rare case the guess was wrong (its length depends on the
-        # number of lines, not on the numbers, so the second render settles it).
+        # The contents' own length shifts every page number after it: guess, and assemble the
+        # rest around it while it renders; in the rare case the guess was wrong, again (its
+        # length depends on its titles, not on the numbers, so the second guess is right).
         toc_pages = 1 + len(parts) // TOC_LINES_PER_PAGE
-        for _ in range(3):
+        while True:
             entries = _toc_entries(parts, counts, exhibit_pages, toc_pages, len(front))
-            toc = _render([_html(_toc(entries), filing)], cache)[0]
-            if _page_count(toc) == toc_pages:
-                break
-            toc_pages = _page_count(toc)
-        pieces = [Piece(front[0].title, front[0].pdfs), Piece("Contents", [toc])]
-        pieces += [Piece(p.title, p.pdfs) for p in front[1:]]
-        if separators:
-            pieces.append(Piece("Exhibits", children=[Piece(s.title, s.pdfs, exhibit=pdf)
-                                                      for s, pdf in zip(separators, opened)]))
-        pieces += [Piece(p.title, p.pdfs) for p in back]
-        return assemble(pieces, chrome_page, _metadata(filing, pack), dumps(filing))
+            contents = Piece("Contents", later=_render_later([_html(_toc(entries), filing)], cache), pages=toc_pages)
+            pieces = [Piece(front[0].title, front[0].pdfs), contents] + [Piece(p.title, p.pdfs) for p in front[1:]]
+            if separators:
+                pieces.append(Piece("Exhibits", children=[Piece(s.title, s.pdfs, exhibit=pdf)
+                                                          for s, pdf in zip(separators, opened)]))
+            pieces += [Piece(p.title, p.pdfs) for p in back]
+            try:
+                return assemble(pieces, chrome_page, _metadata(filing, pack), dumps(filing))
+            except PageCountChanged as changed:
+                toc_pages = changed.pages
     finally:
         for pdf in opened:
             pdf.close()

@@ -25,9 +25,9 @@ import resource
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import InputError
 from . import ASSETS
@@ -268,27 +268,43 @@ def _reset_pool() -> None:
             sweep_font_folders()      # a stopped render host's, which it had no time to delete
 
 
-def render_many(htmls: list[str]) -> list[bytes]:
-    """Render parts in parallel; InputError when the batch exceeds the time or memory limit."""
+def render_later(htmls: list[str]) -> Callable[[], list[bytes]]:
+    """Start rendering parts in parallel; the function returned waits for their PDFs. InputError
+    when the batch exceeds the time or memory limit, or the renderer fails."""
     if not htmls:
-        return []
+        return lambda: []
     try:
         pool = _get_pool()
     except OSError as exc:
         raise InputError(f"the PDF renderer could not start ({exc})") from exc
     try:
-        return pool.map_async(render_pdf, htmls, chunksize=1).get(TIME_LIMIT)
-    except multiprocessing.TimeoutError:
-        _reset_pool()
+        pending = pool.map_async(render_pdf, htmls, chunksize=1)
+    except Exception as exc:  # noqa: BLE001 (a pool that has failed)
+        _failed(exc)
+
+    def wait() -> list[bytes]:
+        try:
+            return pending.get(TIME_LIMIT)
+        except Exception as exc:  # noqa: BLE001 (each reaches the user as one clear line, never a traceback)
+            _failed(exc)
+    return wait
+
+
+def render_many(htmls: list[str]) -> list[bytes]:
+    """Render parts in parallel and wait for them (see render_later)."""
+    return render_later(htmls)()
+
+
+def _failed(exc: Exception) -> NoReturn:
+    """Stop the pool (the next batch starts a fresh one) and say what went wrong."""
+    _reset_pool()
+    if isinstance(exc, multiprocessing.TimeoutError):
         raise InputError(f"rendering the PDF took longer than {TIME_LIMIT:g} seconds and was stopped; "
                          "shorten the longest answers") from None
-    except MemoryError:
-        _reset_pool()
+    if isinstance(exc, MemoryError):
         raise InputError(f"rendering the PDF needed more than {MEMORY_LIMIT >> 20} MB and was stopped; "
                          "shorten the longest answers") from None
-    except Exception as exc:  # a renderer failure reaches the user as one clear line, never a traceback
-        _reset_pool()         # (the next call starts afresh, should the pool itself have failed)
-        raise InputError(f"the PDF renderer failed on this filing ({type(exc).__name__}: {str(exc)[:200]})") from exc
+    raise InputError(f"the PDF renderer failed on this filing ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
 
 def shutdown() -> None:

@@ -9,13 +9,13 @@ from .conftest import PACK, example, filing
 
 def rendered_documents(monkeypatch) -> list[str]:
     seen: list[str] = []
-    real = workers.render_many
+    real = workers.render_later
 
     def counting(htmls):
         seen.extend(htmls)
         return real(htmls)
 
-    monkeypatch.setattr(packet, "render_many", counting)
+    monkeypatch.setattr(packet, "render_later", counting)
     return seen
 
 

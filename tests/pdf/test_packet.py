@@ -10,6 +10,7 @@ import pytest
 
 from cone.filing import dumps, loads
 from cone.pdf import FinalBlocked, context, extract_filing, packet, render_packet
+from cone.pdf.assemble import assemble
 from cone.pdf.exhibits import open_exhibit
 
 from .conftest import PACK, example, filing, page_links, page_texts
@@ -231,3 +232,18 @@ def test_a_long_free_text_answer_prints_full_width_from_the_section_page():
     assert [b["kind"] for b in blocks] == ["rows", "wide", "rows"]      # in the pack's order
     assert blocks[1]["label"] == "Project description"
     assert "Scope and nature of the project" in [r["label"] for r in blocks[0]["rows"]]   # short: stays in the table
+
+
+def test_a_wrong_guess_of_the_contents_length_is_put_right(draft, monkeypatch):
+    """The packet is assembled around the contents while they render, on a guess of their
+    length; a wrong guess is caught, and the second, from the contents themselves, is right."""
+    assembled = []
+
+    def counting(*args):
+        assembled.append(args)
+        return assemble(*args)
+
+    monkeypatch.setattr(packet, "TOC_LINES_PER_PAGE", 1)       # a guess of a page a line
+    monkeypatch.setattr(packet, "assemble", counting)
+    assert render_packet(filing(), PACK, cache=False) == draft
+    assert len(assembled) == 2

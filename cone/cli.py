@@ -135,18 +135,9 @@ def _exhibit(spec: str) -> tuple[str, bytes]:
     return name.strip(), _read(path)[1]
 
 
-def _leave(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)
-
-
 def cmd_pdf(args) -> int:
     from .pdf import workers
 
-    # Terminated (kill, `timeout`, a closed terminal), leave through the exit handlers, which
-    # stop the render workers: they run in a process group of their own, and would otherwise
-    # go on with the batch in hand.
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _leave)
     workers.start()             # the workers load WeasyPrint while this process prepares the parts
     from . import pdf
 
@@ -236,13 +227,22 @@ def main(argv: list[str] | None = None) -> int:
         return OK
 
 
+def _leave(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
+
+
 def run() -> NoReturn:
     """The `cone` command: main(), then leave without tearing the interpreter down.
 
     With WeasyPrint, pikepdf and pydantic loaded, Python's orderly shutdown (freeing every
     object, module by module) took about 0.1 s of each `cone pdf`, for nothing: by then the
-    output is written and closed. The exit handlers still run (they stop the render workers).
+    output is written and closed. The exit handlers still run (they stop the render workers),
+    also when the command is terminated (kill, `timeout`, a closed terminal): the render
+    workers run in a process group of their own and would otherwise go on with the batch in
+    hand. (Here, not in main(), which tests call in their own process.)
     """
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _leave)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -2,6 +2,7 @@
 on the same database, and check that nothing committed was lost or half-written."""
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -22,8 +23,8 @@ def _save_loop(api: Api, filing_id: int, body: dict, stop: threading.Event, acke
         body["project"]["summary"] = f"establish an outpatient behavioral health care facility for adults ({who} rev {n})"
         try:
             status, payload = api.json("PUT", f"/filings/{filing_id}", body, timeout=5)
-        except OSError:
-            return  # the server died mid-request
+        except (OSError, http.client.HTTPException):
+            return  # the server died mid-request (or mid-response: IncompleteRead)
         if status == 200:
             acked.append(payload["version"])
 

@@ -83,8 +83,11 @@ def _place_exhibit(out: pikepdf.Pdf, exhibit: pikepdf.Pdf) -> None:
         _overlay(target, form, "/ConeExhibit", EXHIBIT_BOX)
 
 
-def _append(out: pikepdf.Pdf, piece: Piece) -> None:
-    if piece.later is not None:                 # held places, filled by _put_in
+def _append(out: pikepdf.Pdf, piece: Piece, later: list[tuple[int, Piece]]) -> None:
+    """The piece's pages at the end of `out`; for a part rendered later, places held for them
+    (noted in `later`, for _put_in)."""
+    if piece.later is not None:
+        later.append((len(out.pages), piece))
         for _ in range(piece.pages):
             out.add_blank_page(page_size=LETTER)
     for pdf in piece.pdfs:
@@ -179,14 +182,11 @@ def assemble(pieces: list[Piece], chrome_page: bytes, meta: Metadata, filing_jso
     outline: list[OutlineItem] = []
     later: list[tuple[int, Piece]] = []
     for piece in pieces:
-        start = len(out.pages)
-        item = OutlineItem(piece.title, start)
-        if piece.later is not None:
-            later.append((start, piece))
-        _append(out, piece)
+        item = OutlineItem(piece.title, len(out.pages))
+        _append(out, piece, later)
         for child in piece.children:
             item.children.append(OutlineItem(child.title, len(out.pages)))
-            _append(out, child)
+            _append(out, child, later)
         outline.append(item)
     with pikepdf.open(io.BytesIO(chrome_page)) as src:
         chrome = out.copy_foreign(src.pages[0].as_form_xobject())

@@ -19,7 +19,7 @@ _SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 class ForkedPool:
-    """The part of multiprocessing.Pool's interface that render_many uses: map_async(...).get(timeout),
+    """The part of multiprocessing.Pool's interface that render_later uses: map_async(...).get(timeout),
     terminate() and join()."""
 
     def __init__(self, processes: int, prepare: Callable[[], None], initializer: Callable[..., None],

@@ -290,11 +290,6 @@ def render_later(htmls: list[str]) -> Callable[[], list[bytes]]:
     return wait
 
 
-def render_many(htmls: list[str]) -> list[bytes]:
-    """Render parts in parallel and wait for them (see render_later)."""
-    return render_later(htmls)()
-
-
 def _failed(exc: Exception) -> NoReturn:
     """Stop the pool (the next batch starts a fresh one) and say what went wrong."""
     _reset_pool()

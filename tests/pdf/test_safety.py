@@ -139,17 +139,17 @@ def test_exhibit_links_and_scripts_are_not_carried_over():
 
 
 def test_a_render_past_the_time_limit_is_stopped_and_the_pool_recovers(monkeypatch, pool_kind):
-    workers.render_many(["<p>warm</p>"])
+    workers.render_later(["<p>warm</p>"])()
     stopped = workers._pool
     monkeypatch.setattr(workers, "TIME_LIMIT", 0.05)
     with pytest.raises(InputError, match="longer than 0.05 seconds"):
-        workers.render_many(["<table>" + "<tr><td>cell</td><td>cell</td></tr>" * 20000 + "</table>"])
+        workers.render_later(["<table>" + "<tr><td>cell</td><td>cell</td></tr>" * 20000 + "</table>"])()
     if pool_kind == "forked":
         assert not stopped._host.is_alive()
     else:
         assert all(process.exitcode is not None for process in stopped._pool)
     monkeypatch.setattr(workers, "TIME_LIMIT", 60)
-    assert workers.render_many(["<p>ok</p>"])[0].startswith(b"%PDF-")
+    assert workers.render_later(["<p>ok</p>"])()[0].startswith(b"%PDF-")
 
 
 def _allocate(limit: int, queue) -> None:
@@ -180,7 +180,7 @@ def test_the_fork_server_starts_where_the_temporary_folder_is_too_long_for_its_s
     workers._stop_fork_server()         # so that one starts now, under this TMPDIR
     monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
     try:
-        assert workers.render_many(["<p>from a long TMPDIR</p>"])[0].startswith(b"%PDF-")
+        assert workers.render_later(["<p>from a long TMPDIR</p>"])()[0].startswith(b"%PDF-")
         assert workers._pool._ctx.get_start_method() == "forkserver"
     finally:
         workers._reset_pool()
@@ -191,7 +191,7 @@ def test_a_single_threaded_process_forks_render_workers_from_a_host_child_of_its
     workers._reset_pool()
     monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
     try:
-        assert workers.render_many(["<p>from the command line</p>"])[0].startswith(b"%PDF-")
+        assert workers.render_later(["<p>from the command line</p>"])()[0].startswith(b"%PDF-")
         assert isinstance(workers._pool, ForkedPool)
     finally:
         workers._reset_pool()
@@ -206,7 +206,7 @@ def test_a_threaded_process_forks_render_workers_from_a_single_threaded_server()
     bystander.start()
     try:
         workers._reset_pool()
-        assert workers.render_many(["<p>from a threaded process</p>"])[0].startswith(b"%PDF-")
+        assert workers.render_later(["<p>from a threaded process</p>"])()[0].startswith(b"%PDF-")
         assert workers._pool._ctx.get_start_method() == "forkserver"
     finally:
         release.set()

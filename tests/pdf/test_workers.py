@@ -46,7 +46,7 @@ def live_pool(pool_kind):
 def test_loading_the_warm_state_again_leaves_live_workers_intact(fresh, live_pool, cover):
     workers._load()
     gc.collect()
-    assert_as_fresh(workers.render_many([cover] * workers.WORKERS), fresh)
+    assert_as_fresh(workers.render_later([cover] * workers.WORKERS)(), fresh)
 
 
 def test_workers_that_leave_and_are_replaced_leave_the_others_intact(fresh, monkeypatch, cover):
@@ -56,8 +56,8 @@ def test_workers_that_leave_and_are_replaced_leave_the_others_intact(fresh, monk
     monkeypatch.setattr(workers, "RECYCLE", 1)
     monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
     try:
-        assert_as_fresh(workers.render_many([cover] * (3 * workers.WORKERS)), fresh)
-        assert_as_fresh(workers.render_many([cover]), fresh)
+        assert_as_fresh(workers.render_later([cover] * (3 * workers.WORKERS))(), fresh)
+        assert_as_fresh(workers.render_later([cover])(), fresh)
     finally:
         workers._reset_pool()
 

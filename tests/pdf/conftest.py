@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -75,6 +76,36 @@ def page_links(data: bytes) -> list[tuple[int, int]]:
                 links.append((i, pages[annot.Dest[0].objgen]))
         assert not any("/URI" in o for o in pdf.objects if isinstance(o, Dictionary))
         return links
+
+
+def _stat(pid: int) -> list[str]:
+    """State, parent, group, ... of a process (/proc/PID/stat after the command name); [] when gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's is reaped by init, which in a container may never come)."""
+    return _stat(pid)[:1] not in ([], ["Z"])
+
+
+def running_processes(*, group: int | None = None, argument: str | None = None) -> list[int]:
+    """Running processes of a process group, or with an argument on their command line."""
+    found = []
+    for pid in map(int, filter(str.isdigit, os.listdir("/proc"))):
+        if not running(pid) or (group is not None and _stat(pid)[2:3] != [str(group)]):
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                arguments = cmdline.read().split(b"\0")
+        except OSError:
+            continue
+        if argument is None or argument.encode() in arguments:
+            found.append(pid)
+    return found
 
 
 def page_texts(data: bytes) -> list[str]:

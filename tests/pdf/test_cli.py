@@ -8,7 +8,7 @@ import pytest
 from cone.cli import main
 from cone.filing import dumps, loads
 
-from .conftest import EXAMPLE, example, filing, make_pdf
+from .conftest import EXAMPLE, example, filing, make_pdf, running_processes
 
 
 @pytest.fixture(autouse=True)
@@ -102,21 +102,6 @@ def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
     assert outputs[0] == outputs[1] == outputs[2]
 
 
-def _running_with_argument(argument: str) -> list[int]:
-    """Processes (zombies aside) with this argument on their command line: forks of one command."""
-    import os
-
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline, open(f"/proc/{pid}/stat") as stat:
-                if argument.encode() in cmdline.read().split(b"\0") and stat.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(int(pid))
-        except OSError:
-            pass
-    return found
-
-
 def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, complete):
     """`cone` ends without the interpreter's teardown (cli.run): what it prints must still be
     complete, and its render host and workers (forks of it, in a process group of their own)
@@ -135,7 +120,7 @@ def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, com
     assert command.returncode == 0, err
     with pytest.raises(ProcessLookupError):
         os.killpg(command.pid, 0)                  # nothing of its group is left running
-    assert _running_with_argument(str(out)) == []  # nor of the render host's
+    assert running_processes(argument=str(out)) == []  # nor of the render host's
     assert list(temp.iterdir()) == []              # nor the host's copy of the fonts
     printed = subprocess.run([sys.executable, "-m", "cone.cli", "import", str(out)], capture_output=True, timeout=60)
     assert printed.returncode == 0
@@ -157,10 +142,10 @@ def test_a_terminated_command_stops_its_render_host_and_workers(tmp_path, comple
     command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
                                stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(temp)})
     deadline = time.monotonic() + 30
-    while len(_running_with_argument(str(out))) < 2 and time.monotonic() < deadline:
+    while len(running_processes(argument=str(out))) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)                        # the render host has been forked
     command.send_signal(signal.SIGTERM)
     _, err = command.communicate(timeout=60)
     assert command.returncode == 128 + signal.SIGTERM, err
-    assert _running_with_argument(str(out)) == []
+    assert running_processes(argument=str(out)) == []
     assert not out.exists() and list(temp.iterdir()) == []

@@ -11,6 +11,8 @@ import pytest
 
 from cone.pdf.forked import ForkedPool
 
+from .conftest import running, running_processes
+
 
 def _prepare() -> None:
     os.environ["CONE_TEST_PREPARED_IN"] = str(os.getpid())
@@ -31,25 +33,6 @@ def _fail(item: int) -> None:
 def _sleep(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
-
-
-def _stat(pid: int) -> list[str]:
-    """State, parent, group, ... of a process (/proc/PID/stat after the command name); [] when gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return []
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan's is reaped by init, which in a container may never come)."""
-    return _stat(pid)[:1] not in ([], ["Z"])
-
-
-def _group_running(group: int) -> list[int]:
-    return [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _stat(int(pid))[2:3] == [str(group)]
-            and _running(int(pid))]
 
 
 @pytest.fixture
@@ -81,9 +64,9 @@ def test_a_batch_past_its_time_is_stopped_with_the_host_and_its_workers(pool):
     pool.terminate()
     assert not pool._host.is_alive()
     deadline = time.monotonic() + 10
-    while any(map(_running, workers)) and time.monotonic() < deadline:
+    while any(map(running, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(map(_running, workers))
+    assert not any(map(running, workers))
 
 
 def test_the_host_leaves_once_its_caller_has_been_killed(tmp_path):
@@ -93,9 +76,10 @@ def test_the_host_leaves_once_its_caller_has_been_killed(tmp_path):
     import subprocess
     import sys
 
-    script = ("import time; from tests.pdf.test_forked import ForkedPool, _prepare, _initialize, _sleep\n"
-              "pool = ForkedPool(1, _prepare, _initialize, ('worker',))\n"
-              "pool.map_async(_sleep, [0.5])\n"
+    script = ("import time; from cone.pdf.forked import ForkedPool\n"
+              "def nothing(): pass\n"
+              "pool = ForkedPool(1, nothing, nothing, ())\n"
+              "pool.map_async(time.sleep, [0.5])\n"
               "print(pool._host.pid, flush=True)\n"
               "time.sleep(60)\n")
     caller = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
@@ -104,6 +88,6 @@ def test_the_host_leaves_once_its_caller_has_been_killed(tmp_path):
     caller.send_signal(signal.SIGKILL)
     caller.wait()
     deadline = time.monotonic() + 20
-    while _group_running(host) and time.monotonic() < deadline:
+    while running_processes(group=host) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _group_running(host) == []
+    assert running_processes(group=host) == []

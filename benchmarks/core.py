@@ -59,9 +59,9 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path[:0] = [str(REPO), str(REPO / "tests")]
-    from cone.checklist import pack_for, run_checklist
-    from cone.filing import loads
-    from cone.notice import render_notice
+    from cone.rules.checklist import pack_for, run_checklist
+    from cone.filing.parser import loads
+    from cone.documents.notice import render_notice
     from example_filing import PRINCIPLE_ANSWERS
 
     # The shared example answers every question but the review principles; the test suite's

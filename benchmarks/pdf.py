@@ -31,8 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from cone.filing import parse_filing  # noqa: E402
-from cone.pack import get_pack  # noqa: E402
+from cone.filing.parser import parse_filing  # noqa: E402
+from cone.rules.checklist import get_pack  # noqa: E402
 from cone.pdf import render_html, render_packet, workers  # noqa: E402
 from example_filing import complete_example  # noqa: E402
 

@@ -95,7 +95,7 @@ def prepare(tmp: Path) -> dict[str, str]:
     script = textwrap.dedent('''
         import json
         from flask_migrate import upgrade
-        from cone.filing import loads
+        from cone.filing.parser import loads
         from cone.web import create_app
         from cone.web.cli import add_user
         from cone.web.records import create_filing

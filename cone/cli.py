@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable, NoReturn
 
-from .errors import InputError
+from .filing.errors import InputError
 from .userdirs import cache_root
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
@@ -37,8 +37,8 @@ def _read(name: str) -> tuple[str, bytes]:
 
 
 def _load(name: str):
-    from .checklist import pack_for
-    from .filing import loads
+    from .rules.checklist import pack_for
+    from .filing.parser import loads
 
     source, data = _read(name)
     try:
@@ -53,7 +53,7 @@ def _load(name: str):
 
 
 def _findings(command: str, filing, pack):
-    from .checklist import run_checklist
+    from .rules.checklist import run_checklist
 
     prefixes = RELEVANT[command]
     return [f for f in run_checklist(filing, pack) if f.rule.startswith(prefixes)]
@@ -88,7 +88,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_notice(args) -> int:
-    from .notice import render_notice
+    from .documents.notice import render_notice
 
     _, filing, pack = _load(args.file)
     notice = render_notice(filing, pack)
@@ -99,8 +99,8 @@ def cmd_notice(args) -> int:
 
 
 def cmd_timeline(args) -> int:
-    from .money import format_money
-    from .timeline import build_timeline
+    from .filing.money import format_money
+    from .documents.timeline import build_timeline
 
     _, filing, pack = _load(args.file)
     timeline = build_timeline(filing, pack)
@@ -119,7 +119,7 @@ def cmd_timeline(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .filing import Filing
+    from .filing.models import Filing
 
     schema = Filing.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -166,7 +166,7 @@ def cmd_pdf(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .filing import loads
+    from .filing.parser import loads
     from .pdf import extract_filing
 
     source, data = _read(args.file)

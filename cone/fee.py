@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import format_money
-from .pack import Fees
+from .filing.money import format_money
+from .packs.models import Fees
 
 
 @dataclass(frozen=True)

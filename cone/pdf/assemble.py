@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Rectangle, String
 
-from ..errors import InputError
+from ..filing.errors import InputError
 from . import ASSETS
 from .stamp import stamp_page_numbers
 

@@ -10,15 +10,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..answers import format_answer, long_date
-from ..checklist import Finding
+from ..documents.answers import format_answer, long_date
+from ..rules.checklist import Finding
 from ..fee import fee_for
-from ..filing import Filing
-from ..money import format_money
-from ..notice import render_notice
-from ..pack import FieldDef, Pack, Section
-from ..paths import get_path, is_blank
-from ..timeline import filing_window
+from ..filing.models import Filing
+from ..filing.money import format_money
+from ..documents.notice import render_notice
+from ..packs.models import FieldDef, Section
+from ..packs.pack import Pack
+from ..filing.paths import get_path, is_blank
+from ..calendar import filing_window, qualifying_run
 
 _LIST_TYPES = ("multichoice", "date_list")
 LONG_ANSWER_CHARS = 400   # a longer free-text answer prints full width under its label, not in a table cell
@@ -171,8 +172,9 @@ def notice_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
     pub = filing.publication
     rows = [("Newspaper", pub.newspaper or ""),
             ("Dates published", "; ".join(f"{d:%A}, {long_date(d)}" for d in pub.dates))]
-    if pub.dates:
-        earliest, latest = filing_window(max(pub.dates), pack)
+    run = qualifying_run(pub.dates)
+    if run:
+        earliest, latest = filing_window(run[-1], pack)
         rows.append(("Filing window", f"{long_date(earliest)} to {long_date(latest)} "
                                       f"({pack.deadlines.notice.citation})"))
     if filing.planned_filing_date:

@@ -5,7 +5,7 @@ import io
 
 import pikepdf
 
-from ..errors import InputError
+from ..filing.errors import InputError
 
 MAX_EXHIBIT_BYTES = 50 * 1024 * 1024
 MAX_EXHIBIT_PAGES = 1000

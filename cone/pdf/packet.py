@@ -20,10 +20,11 @@ from typing import TypeVar
 import pikepdf
 from markupsafe import Markup
 
-from ..checklist import Finding, run_checklist
-from ..errors import InputError
-from ..filing import Filing, dumps
-from ..pack import Pack
+from ..rules.checklist import Finding, run_checklist
+from ..filing.errors import InputError
+from ..filing.models import Filing
+from ..filing.parser import dumps
+from ..packs.pack import Pack
 from . import ASSETS
 from . import context as ctx
 from .assemble import Metadata, PageCountChanged, Piece, assemble

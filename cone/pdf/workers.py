@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..errors import InputError
+from ..filing.errors import InputError
 from . import ASSETS
 from .forked import ForkedPool
 

@@ -7,9 +7,10 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from ..checklist import findings_json, pack_for
-from ..errors import InputError
-from ..filing import Filing, parse_filing
+from ..rules.checklist import findings_json, pack_for
+from ..filing.errors import InputError
+from ..filing.models import Filing
+from ..filing.parser import parse_filing
 from . import jobs
 from .access import current_record, permission
 from .errors import api_error

@@ -8,8 +8,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..filing import Filing
-from ..pack import Pack
+from ..filing.models import Filing
+from ..packs.pack import Pack
 
 
 @dataclass(frozen=True)

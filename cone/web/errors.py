@@ -5,7 +5,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..errors import InputError
+from ..filing.errors import InputError
 
 TITLES = {
     400: "The request could not be understood",

@@ -12,12 +12,15 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from markupsafe import Markup
 from sqlalchemy import select
 
-from ..answers import format_answer
-from ..checklist import pack_for
-from ..errors import InputError
-from ..filing import Filing, dumps, parse_filing
-from ..pack import FieldDef, Pack, Section, get_pack
-from ..paths import get_path, is_blank
+from ..documents.answers import format_answer
+from ..rules.checklist import pack_for
+from ..filing.errors import InputError
+from ..filing.models import Filing
+from ..filing.parser import dumps, parse_filing
+from ..packs.models import FieldDef, Section
+from ..packs.pack import Pack
+from ..rules.checklist import get_pack
+from ..filing.paths import get_path, is_blank
 from . import formdata, jobs, pagecache
 from .access import current_record, permission
 from .diff import field_changes, redline

@@ -13,9 +13,11 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from ..filing import Filing, json_path
-from ..pack import FieldDef, Pack, Section
-from ..paths import get_path, is_blank
+from ..filing.models import Filing
+from ..filing.parser import json_path
+from ..packs.models import FieldDef, Section
+from ..packs.pack import Pack
+from ..filing.paths import get_path, is_blank
 
 MAX_GROUP_ITEMS = 50
 FRIENDLY = {   # field type -> message for a value of the right kind in the wrong shape

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, current_app
 from sqlalchemy import update
 
-from ..checklist import pack_for
-from ..errors import InputError
-from ..filing import loads
+from ..rules.checklist import pack_for
+from ..filing.errors import InputError
+from ..filing.parser import loads
 from .extensions import db
 from .models import Exhibit, FilingVersion, RenderJob
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ..filing import Filing
+from ..filing.models import Filing
 
 ERR = {"$ref": "#/components/responses/Error"}
 

@@ -9,11 +9,12 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ..checklist import Finding, has_errors, pack_for, run_checklist
-from ..filing import Filing, loads
-from ..money import format_money
-from ..notice import Notice, render_notice
-from ..timeline import build_timeline
+from ..rules.checklist import Finding, has_errors, pack_for, run_checklist
+from ..filing.models import Filing
+from ..filing.parser import loads
+from ..filing.money import format_money
+from ..documents.notice import Notice, render_notice
+from ..documents.timeline import build_timeline
 
 CHART_ROW = 46      # vertical space per timeline row in the SVG, in px
 

@@ -8,7 +8,8 @@ import functools
 
 from sqlalchemy import update
 
-from ..filing import Filing, dumps, loads
+from ..filing.models import Filing
+from ..filing.parser import dumps, loads
 from .extensions import db
 from .models import AuditEvent, FilingRecord, FilingVersion, Principal, utcnow
 

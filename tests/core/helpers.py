@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from cone.checklist import Finding, run_checklist
-from cone.filing import Filing, parse_filing
-from cone.pack import get_pack
+from cone.rules.checklist import Finding, run_checklist
+from cone.filing.models import Filing
+from cone.filing.parser import parse_filing
+from cone.rules.checklist import get_pack
 from example_filing import EXAMPLE, PRINCIPLE_ANSWERS, complete_example  # noqa: F401 (re-exported for the core tests)
 
 REPO = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cone.answers import format_answer
+from cone.documents.answers import format_answer
 
 from .helpers import PACK
 

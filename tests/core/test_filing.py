@@ -12,13 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cone.checklist import run_checklist
-from cone.checks import CHECKS
-from cone.errors import InputError
-from cone.filing import Filing, dumps, loads, parse_filing
-from cone.money import format_money
-from cone.notice import render_notice
-from cone.timeline import build_timeline
+from cone.rules.checklist import run_checklist
+from cone.rules.checks import CHECKS
+from cone.filing.errors import InputError
+from cone.filing.models import Filing
+from cone.filing.parser import dumps, loads, parse_filing
+from cone.filing.money import format_money
+from cone.documents.notice import render_notice
+from cone.documents.timeline import build_timeline
 
 from .helpers import PACK, example, findings, html_text, set_path, to_json
 

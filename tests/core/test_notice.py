@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from cone.filing import loads
-from cone.notice import render_notice
+from cone.filing.parser import loads
+from cone.documents.notice import render_notice
 
 from .helpers import (EXAMPLE, EXAMPLE_NOTICE, PACK, TYPE_FACTS, del_path, example, example_of_type, filing, html_text,
                       set_path)

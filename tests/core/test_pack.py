@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from cone.errors import InputError
-from cone.filing import Filing
-from cone.pack import FORMS_DIR, get_pack, load_pack
+from cone.filing.errors import InputError
+from cone.filing.models import Filing
+from cone.packs.loader import FORMS_DIR, load_pack
+from cone.rules.checklist import get_pack
+from cone.rules.checks import CHECKS
 
 from .helpers import PACK
 
@@ -173,7 +175,7 @@ def test_malformed_pack_names_file_and_line(tmp_path, case):
     file, old, new, offset, says = MALFORMED[case]
     pack_dir, line = broken(tmp_path, file, old, new, offset or 0)
     with pytest.raises(InputError) as exc:
-        load_pack(pack_dir)
+        load_pack(pack_dir, CHECKS)
     text = str(exc.value)
     assert says in text
     where = re.match(rf"{re.escape(str(pack_dir / file))}\.yaml:(\d+): ", text)
@@ -188,7 +190,7 @@ def test_fee_tier_errors_point_at_the_tiers(tmp_path):
     lines = (pack_dir / "fees.yaml").read_text(encoding="utf-8").splitlines()
     tiers_line = next(i for i, line in enumerate(lines, 1) if line.startswith("tiers:"))
     with pytest.raises(InputError, match=rf"fees\.yaml:{tiers_line}: "):
-        load_pack(pack_dir)
+        load_pack(pack_dir, CHECKS)
 
 
 def test_missing_file_is_named(tmp_path):
@@ -196,7 +198,7 @@ def test_missing_file_is_named(tmp_path):
     shutil.copytree(FORMS_DIR / "ct", pack_dir)
     (pack_dir / "towns.yaml").unlink()
     with pytest.raises(InputError, match=r"towns\.yaml"):
-        load_pack(pack_dir)
+        load_pack(pack_dir, CHECKS)
 
 
 def test_empty_file_is_named(tmp_path):
@@ -204,4 +206,4 @@ def test_empty_file_is_named(tmp_path):
     shutil.copytree(FORMS_DIR / "ct", pack_dir)
     (pack_dir / "levels.yaml").write_text("# nothing\n")
     with pytest.raises(InputError, match=r"levels\.yaml:1: empty"):
-        load_pack(pack_dir)
+        load_pack(pack_dir, CHECKS)

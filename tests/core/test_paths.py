@@ -1,7 +1,7 @@
 """Field paths read from a filing: attributes, list items and the keys of dict-valued fields."""
 from __future__ import annotations
 
-from cone.paths import get_path, is_blank
+from cone.filing.paths import get_path, is_blank
 
 from .helpers import example, filing
 

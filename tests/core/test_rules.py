@@ -12,9 +12,11 @@ from typing import Any, Callable
 
 import pytest
 
-from cone.checklist import run_checklist
-from cone.filing import Service
-from cone.pack import FORMS_DIR, Band, load_pack
+from cone.rules.checklist import run_checklist
+from cone.rules.checks import CHECKS
+from cone.filing.models import Service
+from cone.packs.loader import FORMS_DIR, load_pack
+from cone.packs.models import Band
 
 from .helpers import PACK, TYPE_FACTS, del_path, example, example_of_type, filing, findings, set_path
 
@@ -157,7 +159,7 @@ def test_a_pack_without_principles_asks_for_none(tmp_path):
     pack_dir = tmp_path / "ct"
     shutil.copytree(FORMS_DIR / "ct", pack_dir)
     (pack_dir / "principles.yaml").write_text("as_of: 2026-11-26\nsource: none\nprinciples: []\n", encoding="utf-8")
-    pack = load_pack(pack_dir)
+    pack = load_pack(pack_dir, CHECKS)
     assert [s.fields for s in pack.fields.sections if s.id == "principles"] == [[]]
     found = [(f.rule, f.field) for f in run_checklist(filing(example()), pack)]
     assert found == [("principles.unknown", f"principles.{p.id}") for p in PACK.principles]
@@ -177,7 +179,7 @@ def test_notice_statement_must_cite_the_statute(tmp_path):
     notice_yaml = pack_dir / "notice.yaml"
     notice_yaml.write_text(notice_yaml.read_text(encoding="utf-8").replace(
         "pursuant to Connecticut General Statutes Sec. 19a-638, ", "", 1), encoding="utf-8")
-    pack = load_pack(pack_dir)
+    pack = load_pack(pack_dir, CHECKS)
     found = [(f.rule, f.field) for f in run_checklist(filing(example()), pack)]
     assert found == [("notice.statement", "filing_type")]
 

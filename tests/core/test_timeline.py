@@ -9,7 +9,8 @@ import holidays
 import pytest
 
 from cone.fee import fee_for
-from cone.timeline import build_timeline, closed_note, filing_window
+from cone.calendar import closed_note, filing_window
+from cone.documents.timeline import build_timeline
 
 from .helpers import PACK, example, filing, set_path
 

@@ -12,8 +12,9 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 from pypdf import PdfReader
 
-from cone.filing import Filing, parse_filing
-from cone.pack import get_pack
+from cone.filing.models import Filing
+from cone.filing.parser import parse_filing
+from cone.rules.checklist import get_pack
 from cone.pdf import render_packet, workers
 from example_filing import EXAMPLE, complete_example  # noqa: F401 (EXAMPLE for the CLI tests)
 

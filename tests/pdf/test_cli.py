@@ -6,7 +6,7 @@ import json
 import pytest
 
 from cone.cli import main
-from cone.filing import dumps, loads
+from cone.filing.parser import dumps, loads
 
 from .conftest import EXAMPLE, example, filing, make_pdf, running_processes
 

@@ -1,6 +1,7 @@
 """The packet's structure: pages, bookmarks, labels, stamps, PDF/A metadata, filing.json, determinism, draft/final."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -8,7 +9,8 @@ import re
 import pikepdf
 import pytest
 
-from cone.filing import dumps, loads
+from cone.documents.timeline import build_timeline
+from cone.filing.parser import dumps, loads
 from cone.pdf import FinalBlocked, context, extract_filing, packet, render_packet
 from cone.pdf.assemble import assemble
 from cone.pdf.exhibits import open_exhibit
@@ -169,7 +171,7 @@ def test_open_exhibit_counts_pages(exhibits):
 
 
 def test_extract_filing_rejects_other_pdfs(exhibits):
-    from cone.errors import InputError
+    from cone.filing.errors import InputError
 
     with pytest.raises(InputError, match="no embedded filing.json"):
         extract_filing(exhibits[0][1])
@@ -247,3 +249,13 @@ def test_a_wrong_guess_of_the_contents_length_is_put_right(draft, monkeypatch):
     monkeypatch.setattr(packet, "assemble", counting)
     assert render_packet(filing(), PACK, cache=False) == draft
     assert len(assembled) == 2
+
+
+def test_the_notice_page_prints_the_filing_window_of_the_qualifying_run_as_the_timeline_does():
+    data = example()
+    data["publication"]["dates"] = ["2025-06-02", "2025-06-03", "2025-06-04", "2025-06-20"]   # a stray fourth date
+    stray = filing(data)
+    timeline = build_timeline(stray, PACK)
+    printed = {r["label"]: r["value"] for r in context.notice_context(stray, PACK, 7)["rows"]}
+    assert (timeline.earliest_filing_date, timeline.latest_filing_date) == (dt.date(2025, 6, 24), dt.date(2025, 9, 2))
+    assert printed["Filing window"].startswith("June 24, 2025 to September 2, 2025 ")

@@ -11,8 +11,9 @@ import pikepdf
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
-from cone.errors import InputError
-from cone.filing import Filing
+from cone.filing.errors import InputError
+from cone.filing.models import Filing
+from cone.filing.parser import dumps
 from cone.pdf import MAX_EXHIBIT_BYTES, check_exhibit, extract_filing, render_html, render_packet, workers
 from cone.pdf.fetcher import AssetFetcher
 from cone.pdf.forked import ForkedPool
@@ -69,7 +70,7 @@ def test_hostile_text_is_escaped_in_html():
 
 
 def test_hostile_filing_round_trips(hostile_pdf):
-    assert extract_filing(hostile_pdf) == __import__("cone.filing", fromlist=["dumps"]).dumps(hostile())
+    assert extract_filing(hostile_pdf) == dumps(hostile())
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/", "https://example.org/x.css",

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from cone.checklist import run_checklist
+from cone.rules.checklist import run_checklist
 from cone.pdf import packet, workers
 
 from .conftest import PACK, filing, page_texts

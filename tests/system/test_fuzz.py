@@ -37,8 +37,8 @@ def test_filing_parser_never_fails_on_hostile_json(figure):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from cone.errors import InputError
-    from cone.filing import loads
+    from cone.filing.errors import InputError
+    from cone.filing.parser import loads
 
     from .conftest import EXAMPLE
 

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
 
-from cone.checklist import pack_for
-from cone.filing import loads
-from cone.paths import get_path
+from cone.rules.checklist import pack_for
+from cone.filing.parser import loads
+from cone.filing.paths import get_path
 
 from .browser import ARGS, AXE, CHROMIUM, Auditor
 from .conftest import PASSWORD, USERS, complete_example

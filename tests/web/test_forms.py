@@ -6,8 +6,8 @@ import pytest
 import json
 import re
 
-from cone.filing import loads
-from cone.pack import get_pack
+from cone.filing.parser import loads
+from cone.rules.checklist import get_pack
 from cone.web.extensions import db
 from cone.web.formdata import field_id
 from cone.web.models import FilingRecord, FilingVersion

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cone.pack import get_pack
+from cone.rules.checklist import get_pack
 from conftest import csrf
 from test_forms import _latest, _new_filing
 

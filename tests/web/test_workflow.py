@@ -16,8 +16,8 @@ pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_U
 @pytest.fixture
 def clean_filing(app, token, example) -> int:
     """The example moved to dates whose checklist has no errors."""
-    from cone.checklist import has_errors, pack_for, run_checklist
-    from cone.filing import parse_filing
+    from cone.rules.checklist import has_errors, pack_for, run_checklist
+    from cone.filing.parser import parse_filing
     filing = parse_filing(example)
     assert not has_errors(run_checklist(filing, pack_for(filing))), "example should be free of errors"
     return app.test_client().post("/api/v1/filings", json=example, headers=token()).get_json()["id"]
@@ -155,8 +155,8 @@ def test_timeline_chart_rows_count_days_between_dates():
 
 def test_field_changes_print_labels_and_plain_numbers(example):
     import json
-    from cone.filing import loads, parse_filing
-    from cone.pack import get_pack
+    from cone.filing.parser import loads, parse_filing
+    from cone.rules.checklist import get_pack
     from cone.web.diff import field_changes
     empty = parse_filing({"format": "cone.filing/1", "state": "CT", "filing_type": "new_facility"})
     changes = {c.label: (c.old, c.new) for c in field_changes(empty, loads(json.dumps(example)), get_pack("CT"))}

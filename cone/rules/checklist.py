@@ -1,13 +1,16 @@
 """Run a pack's checklist over a filing: findings that each name their rule and citation."""
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..filing.errors import InputError
+from ..filing.models import Filing
+from ..packs.loader import FORMS_DIR, load_pack
+from ..packs.pack import Pack
 from .checks import CHECKS
-from .errors import InputError
-from .filing import Filing
-from .pack import Pack, get_pack
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class Finding:
 class _Values(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+@functools.cache
+def get_pack(state: str) -> Pack:
+    """The pack for a state code, loaded with this checklist's checks (once per process); InputError when there is none."""
+    directory = FORMS_DIR / state.lower()
+    if not re.fullmatch(r"[A-Za-z]{2}", state) or not (directory / "pack.yaml").is_file():
+        available = sorted(p.name.upper() for p in FORMS_DIR.iterdir() if (p / "pack.yaml").is_file())
+        raise InputError(f"no rule pack for state '{state}' (available: {', '.join(available)})", path="$.state")
+    return load_pack(directory, CHECKS)
 
 
 def pack_for(filing: Filing) -> Pack:

@@ -6,16 +6,14 @@ never mistaken for a complete notice. HTML output escapes every value.
 """
 from __future__ import annotations
 
-import functools
-import string
 from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
-from .filing import Filing
-from .money import format_money
-from .pack import Pack
-from .paths import get_path, is_blank
+from ..filing.models import Filing
+from ..filing.money import format_money
+from ..filing.paths import get_path, is_blank
+from ..packs.pack import Pack, template_parts
 
 
 @dataclass(frozen=True)
@@ -25,17 +23,12 @@ class Notice:
     missing: tuple[str, ...]   # field paths the notice needs and the filing lacks
 
 
-@functools.lru_cache(maxsize=256)
-def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
-    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
-
-
 Piece = tuple[str, str]   # (text, html) of one filled placeholder
 
 
 def _fill(template: str, value: Callable[[str], Piece]) -> Piece:
     text, html = [], []
-    for literal, name in _parsed(template):
+    for literal, name in template_parts(template):
         text.append(literal)
         html.append(escape(literal, quote=False))
         if name is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .money import format_money
-from .pack import FieldDef, Pack
+from ..filing.money import format_money
+from ..packs.models import FieldDef
+from ..packs.pack import Pack
 
 
 def long_date(d: dt.date) -> str:

@@ -11,11 +11,13 @@ import functools
 import re
 from typing import Any, Callable, Iterable, Iterator
 
-from .fee import fee_for
-from .filing import Filing, Service
-from .money import format_money
-from .pack import FieldDef, Pack, RuleDef
-from .paths import get_path, is_blank
+from ..calendar import filing_window, qualifying_run
+from ..fee import fee_for
+from ..filing.models import Filing, Service
+from ..filing.money import format_money
+from ..filing.paths import get_path, is_blank
+from ..packs.models import FieldDef, RuleDef
+from ..packs.pack import Pack
 
 Hit = tuple[str, dict[str, Any]]
 Check = Callable[[RuleDef, Filing, Pack], Iterator[Hit]]
@@ -47,16 +49,6 @@ def present(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     yield from _missing(filing, pack, rule.fields)
 
 
-@functools.lru_cache(maxsize=64)
-def _notice_fields(pack: Pack, filing_type: str) -> tuple[str, ...]:
-    """Field paths the filing type's notice template fills from the project (its scope and nature)."""
-    from .notice import _parsed
-
-    spec = pack.notice
-    names = [n for _, n in _parsed(pack.filing_types[filing_type].notice) if n in spec.placeholders]
-    return tuple(spec.placeholders[n] for n in names)
-
-
 @check
 def notice_statement(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """The notice names the applicant and the statute it applies under."""
@@ -69,7 +61,7 @@ def notice_statement(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]
 @check
 def notice_scope(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """Every project fact the filing type's notice template prints has an answer."""
-    yield from _missing(filing, pack, _notice_fields(pack, filing.filing_type))
+    yield from _missing(filing, pack, pack.notice_fields[filing.filing_type])
 
 
 Plan = tuple[tuple[FieldDef, bool, tuple[FieldDef, ...]], ...]
@@ -118,7 +110,7 @@ def _presence_covered(pack: Pack) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=64)
 def _covered(pack: Pack, filing_type: str) -> frozenset[str]:
-    return _presence_covered(pack).union(_notice_fields(pack, filing_type))
+    return _presence_covered(pack).union(pack.notice_fields[filing_type])
 
 
 @check
@@ -189,23 +181,6 @@ def site_zip_town(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
         yield "site.zip", {"value": zip_code, "town": town, "expected": expected}
 
 
-def _runs(dates: list[dt.date]) -> list[list[dt.date]]:
-    """Distinct dates in order, grouped into runs of consecutive calendar days."""
-    runs: list[list[dt.date]] = []
-    for d in sorted(set(dates)):
-        if runs and d - runs[-1][-1] == dt.timedelta(days=1):
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    return runs
-
-
-def longest_run(dates: list[dt.date]) -> list[dt.date]:
-    """The longest run of consecutive days (the latest one on a tie), or []."""
-    runs = _runs(dates)
-    return max(reversed(runs), key=len) if runs else []
-
-
 @check
 def consecutive_days(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """The notice ran on at least N consecutive calendar days."""
@@ -213,7 +188,7 @@ def consecutive_days(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]
     dates = filing.publication.dates
     if not dates:
         return  # form.required reports the missing dates
-    run = longest_run(dates)
+    run = qualifying_run(dates)
     if len(run) < need:
         shown = ", ".join(_date(d) for d in sorted(set(dates)))
         problem = (f"the dates given ({shown}) include at most {len(run)} consecutive "
@@ -224,9 +199,7 @@ def consecutive_days(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]
 @check
 def publication_window(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """The last day of the qualifying run falls within the window before the planned filing date."""
-    from .timeline import filing_window
-
-    run = longest_run(filing.publication.dates)
+    run = qualifying_run(filing.publication.dates)
     planned = filing.planned_filing_date
     if not run or planned is None:
         return

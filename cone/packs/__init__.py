@@ -1,0 +1,1 @@
+"""Rule packs: the per-state data (models), a loaded pack with its lookups, and the loader."""

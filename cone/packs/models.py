@@ -1,0 +1,259 @@
+"""The files of a rule pack as typed models: every YAML file of `forms/<state>/` validates against one."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Spec(BaseModel):
+    # defer_build: a pack read back from the cache never validates, so its models need no validators.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Sourced(Spec):
+    """A fact with its provenance: where it comes from, as of when, and whether it was checked."""
+
+    as_of: dt.date
+    status: Literal["confirmed", "unverified"] = "confirmed"
+    source: str | None = None
+
+
+class Cited(Sourced):
+    citation: str
+
+
+class VocabItem(Spec):
+    id: str
+    label: str
+    words: list[str] = []
+
+
+class EntityType(Spec):
+    id: str
+    label: str
+    suffixes: list[str]
+    citation: str | None = None
+    status: Literal["confirmed", "unverified"] = "confirmed"
+
+
+class NoticeContactDef(Sourced):
+    agency: str
+    attention: str
+    address: str
+    phone: str
+
+
+class Meta(Spec):
+    state: str
+    name: str
+    agency: str
+    statute: str
+    as_of: dt.date
+    sources: list[str]
+    notice_contact: NoticeContactDef
+    entity_types: list[EntityType]
+    vocabularies: dict[str, list[VocabItem]]
+
+
+class FilingType(Spec):
+    id: str
+    label: str
+    citation: str
+    status: Literal["confirmed", "unverified"] = "confirmed"
+    supplemental_form: str | None = None
+    supplemental_for: list[str] | None = None
+    notice: str
+
+
+FieldType = Literal["text", "textarea", "email", "phone", "zip", "state", "town", "money", "integer",
+                    "number", "date", "date_list", "choice", "multichoice", "group"]
+
+
+class FieldDef(Spec):
+    path: str
+    label: str
+    type: FieldType
+    required: bool | list[str] = False
+    help: str | None = None
+    choices: str | None = None
+    item_label: str | None = None
+    fields: list[FieldDef] = []
+
+    def required_for(self, filing_type: str) -> bool:
+        return self.required is True or (isinstance(self.required, list) and filing_type in self.required)
+
+
+class Section(Spec):
+    """A form page. `fields_from` names a list of the pack whose entries become the section's
+    questions when the pack loads (see FIELD_SOURCES), instead of listing them in `fields`."""
+
+    id: str
+    title: str
+    intro: str | None = None
+    applies_to: list[str] | None = None
+    fields_from: str | None = None
+    fields: list[FieldDef] = []
+
+    def applies(self, filing_type: str) -> bool:
+        return self.applies_to is None or filing_type in self.applies_to
+
+
+class Fields(Sourced):
+    sections: list[Section]
+
+
+class RuleDef(Cited):
+    id: str
+    severity: Literal["error", "warning"]
+    check: str
+    params: dict[str, Any] = {}
+    fields: list[str]
+    message: str
+
+
+class Rules(Spec):
+    rules: list[RuleDef]
+
+
+class CapexWording(Spec):
+    amount: str
+    none: str
+
+
+class NoticeDef(Spec):
+    citation: str
+    as_of: dt.date
+    statement: str
+    statute_reference: str
+    capital_expenditure: CapexWording
+    contact: str
+    placeholders: dict[str, str]
+
+
+class Tier(Spec):
+    up_to: Decimal | None
+    fee: Decimal
+
+
+class Fees(Cited):
+    tiers: list[Tier]
+
+    @field_validator("tiers")
+    @classmethod
+    def _ordered(cls, tiers: list[Tier]) -> list[Tier]:
+        limits = [t.up_to for t in tiers]
+        if not limits or limits[-1] is not None or None in limits[:-1] or limits[:-1] != sorted(limits[:-1]):
+            raise ValueError("tiers must rise, and only the last may have up_to: null")
+        return tiers
+
+
+class NoticeWindow(Cited):
+    consecutive_days: int = Field(ge=1)
+    min_days_before_filing: int = Field(ge=0)
+    max_days_before_filing: int = Field(ge=0)
+
+
+class ClockRow(Cited):
+    id: str
+    label: str
+    after: str
+    days: int = Field(ge=0)
+
+
+class HolidayCalendar(Spec):
+    country: str
+    subdivision: str | None = None
+
+
+class Deadlines(Spec):
+    days_citation: str
+    holiday_calendar: HolidayCalendar
+    notice: NoticeWindow
+    post_filing: list[ClockRow]
+
+
+class Band(Spec):
+    at_least: float | None = None
+    at_most: float | None = None
+    below: float | None = None
+
+    def contains(self, hours: float) -> bool:
+        return ((self.at_least is None or hours >= self.at_least)
+                and (self.at_most is None or hours <= self.at_most)
+                and (self.below is None or hours < self.below))
+
+    def describe(self) -> str:
+        low = f"{self.at_least:g}" if self.at_least is not None else "0"
+        if self.below is not None:
+            return f"{low} to under {self.below:g}"
+        return f"{low} to {self.at_most:g}" if self.at_most is not None else f"at least {low}"
+
+
+class Bands(Spec):
+    hard: Band
+    typical: Band
+
+
+class LevelDef(Spec):
+    bands: dict[str, Bands]
+    components: list[str] = []
+
+    @model_validator(mode="after")
+    def _has_default(self) -> LevelDef:
+        if "default" not in self.bands:
+            raise ValueError("bands needs a 'default' entry")
+        return self
+
+
+class Levels(Sourced):
+    levels: dict[str, LevelDef]
+
+
+class UncertainZip(Spec):
+    zip: str
+    note: str
+
+
+class Town(Spec):
+    name: str
+    zips: list[str]
+
+
+class Towns(Sourced):
+    uncertain_zips: list[UncertainZip] = []
+    towns: list[Town]
+
+
+class Principle(Spec):
+    """A review principle the application must address, e.g. §19a-639(a)(3) public need."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)   # a filing's `principles` key
+    number: str
+    citation: str
+    text: str
+    status: Literal["confirmed", "unverified"] = "confirmed"
+
+
+class Principles(Spec):
+    as_of: dt.date
+    source: str
+    principles: list[Principle]
+
+
+class FilingTypes(Spec):
+    filing_types: list[FilingType]
+
+
+def principle_fields(principles: Principles) -> list[FieldDef]:
+    """One long-text question per review principle, answered under `principles.<id>`."""
+    return [FieldDef(path=f"principles.{p.id}", label=f"{p.number} {p.text}", type="textarea", required=True,
+                     help=f"{p.citation}." + (" The wording of this principle is unverified: check it against the"
+                                              " current statute before filing." if p.status == "unverified" else ""))
+            for p in principles.principles]
+
+
+# fields_from values -> (pack file, questions generated from that file's model)
+FIELD_SOURCES = {"principles": ("principles", principle_fields)}

@@ -20,10 +20,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import resources
 from .errors import InputError
 from .userdirs import cache_root
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
+FORMS_DIR = resources.folder("forms")
 FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

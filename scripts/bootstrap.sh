@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what cone needs on a fresh Debian machine: Debian packages (where missing),
-# a virtual environment in .venv and the Python packages of pyproject.toml.
+# a virtual environment in .venv with the Python packages of the lock file (requirements.lock,
+# or requirements-test.lock for test), then cone itself as an editable install.
 # Usage: scripts/bootstrap.sh [runtime|test]   (test adds the test tools, Chromium, PostgreSQL)
-# Idempotent: a second run installs nothing new.
+# Idempotent: a second run installs nothing new (the venv keeps a stamp named by the lock's hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
@@ -27,12 +28,16 @@ fi
 
 python="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-extra=""; [ "$profile" = test ] && extra="[test]"
-stamp=".venv/.cone-$profile-$(sha256sum pyproject.toml | cut -c1-16)"
+lock=requirements.lock; [ "$profile" = test ] && lock=requirements-test.lock
+stamp=".venv/.cone-$profile-$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
-  echo "bootstrap: installing Python packages ($profile)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" 2>&1 | grep -v "^WARNING: Location" || true
+  echo "bootstrap: installing Python packages ($profile, from $lock)"
+  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+  quiet() { grep -v "^WARNING: Location" || true; }   # this machine's pip.conf names local indexes that may be absent
+  "${pip[@]}" --require-hashes --no-deps -r "$lock" 2>&1 | quiet
+  "${pip[@]}" --no-deps -e . 2>&1 | quiet
   .venv/bin/python -c "import cone, weasyprint, flask" # fail here, not later, if the install did not take
+  rm -f .venv/.cone-"$profile"-*
   touch "$stamp"
 fi
 

@@ -13,12 +13,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .. import resources
 from ..filing.errors import InputError
 from ..filing.models import Filing
 from .models import (Deadlines, Fees, Fields, FilingTypes, Levels, Meta, NoticeDef, Principles, Rules, Towns)
 from .pack import Pack
 
-FORMS_DIR = Path(__file__).resolve().parent.parent.parent / "forms"
+FORMS_DIR = resources.folder("forms")
 FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles")
 MODELS: dict[str, type[BaseModel]] = {
     "pack": Meta, "filing_types": FilingTypes, "fields": Fields, "rules": Rules, "notice": NoticeDef,

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import resources
 from . import ASSETS
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"
+TEMPLATES = resources.folder("templates") / "documents"
 
 
 @functools.cache

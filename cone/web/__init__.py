@@ -16,6 +16,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from .. import resources
 from . import access, errors, pagecache, throttle
 from .sessions import VerifiedOnceSessionInterface, client_identifier
 from .extensions import csrf, db, init_db, login_manager, migrate
@@ -27,7 +28,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def database_url(url: str | None, instance_path: str) -> str:
@@ -72,7 +72,7 @@ class ConeFlask(Flask):
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` overrides the configuration for tests."""
-    app = ConeFlask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    app = ConeFlask(__name__, instance_relative_config=True, template_folder=str(resources.folder("templates")))
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["int"] = DatabaseId
     app.config.from_mapping(
@@ -109,7 +109,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.session_interface = VerifiedOnceSessionInterface()
     init_db(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(resources.folder("migrations")))
     csrf.init_app(app)
     throttle.init_app(app)
     login_manager.init_app(app)

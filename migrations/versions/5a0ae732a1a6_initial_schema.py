@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 5a0ae732a1a6
-Revises: 
+Revises:
 Create Date: 2026-11-26 14:47:28.319223
 
 """

@@ -2,8 +2,6 @@
 form, shown on check-your-answers, commented on, diffed and served by the API like any other."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from cone.rules.checklist import get_pack
@@ -48,7 +46,7 @@ def test_answers_are_saved_resumed_and_listed_on_check_your_answers(app, login, 
     assert PACK.label("principles.public_need") in check and answers["public_need"].split(".")[0] in check
     assert f"/filings/{filing_id}/sections/principles#f-principles-consolidation" in check
     panel = client.get(f"/filings/{filing_id}").get_data(as_text=True)
-    assert f"/sections/principles#f-principles-consolidation" in panel     # the finding links to the question
+    assert "/sections/principles#f-principles-consolidation" in panel     # the finding links to the question
     assert "Review principle (12)" in panel and "Review principle (3)" not in panel
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..filing.errors import InputError
-from .models import (FIELD_SOURCES, Deadlines, EntityType, Fees, FieldDef, Fields, FilingType, Levels, Meta, NoticeDef,
+from .models import (FIELD_SOURCES, Deadlines, Fees, FieldDef, Fields, FilingType, Levels, Meta, NoticeDef,
                      Principle, RuleDef, Section, Towns, VocabItem)
 
 

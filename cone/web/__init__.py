@@ -5,19 +5,16 @@ Configuration comes from `CONE_*` environment variables (a `.env` file is read b
 """
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import access, errors, pagecache, throttle
-from .sessions import VerifiedOnceSessionInterface, client_identifier
+from . import access, errors, jobs, throttle
 from .extensions import csrf, db, init_db, login_manager, migrate
 from .models import ROLE_LABELS
 from .formdata import field_id
@@ -57,22 +54,9 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-@functools.lru_cache(maxsize=1024)
-def _is_async(func: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(func)
-
-
-class ConeFlask(Flask):
-    """Flask, asking once per view or hook whether it is async, not on every call (Flask's
-    documented place to change how async views run; each request made six such checks)."""
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        return self.async_to_sync(func) if _is_async(func) else func
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` overrides the configuration for tests."""
-    app = ConeFlask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["int"] = DatabaseId
     app.config.from_mapping(
@@ -107,7 +91,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if proxies:        # the client's address and scheme as the proxies in front report them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
-    app.session_interface = VerifiedOnceSessionInterface()
     init_db(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -115,9 +98,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.signin"
     login_manager.login_message = "Sign in to continue."
-    login_manager.session_protection = "strong"
-    login_manager._session_identifier_generator = client_identifier   # (Flask-Login's hook; see its docstring)
+    login_manager.session_protection = None     # sessions.bound_to_this_client checks the client instead
     access.init_app(app)
+    jobs.init_app(app)
     errors.init_app(app)
 
     from . import api, auth, cli, filings, pages
@@ -126,9 +109,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(filings.bp)
     app.register_blueprint(api.bp)
     cli.init_app(app)
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id,
-                                 csrf_token=pagecache.csrf_token)
-    app.context_processor(lambda: {"csrf_token": pagecache.csrf_token})   # replaces Flask-WTF's
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from .extensions import csrf, db, login_manager
 from .models import ROLES, ApiToken, FilingAccess, FilingRecord, Principal
+from .sessions import bound_to_this_client
 
 # Permission -> roles that hold it. "public" needs no sign-in; "signed_in" any account.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -86,31 +87,29 @@ def _bearer_user() -> Principal | None:
 
 def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
     """Resolve the user and the filing, and refuse before the view runs."""
-    req = request._get_current_object()       # (every proxy lookup costs; this runs on every request)
-    endpoint = req.endpoint
+    endpoint = request.endpoint
     if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
         return None
     name = endpoint_permission(current_app, endpoint)
     if name is None:
         abort(500, "endpoint declares no permission")
-    api = req.blueprint == "api"
+    api = request.blueprint == "api"
     config = current_app.config
-    if not api and req.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
+    if not api and request.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
         csrf.protect()              # (the API authenticates each request by its token, not a cookie)
     if api:
         user = _bearer_user()
     else:
-        user = current_user._get_current_object()
-        user = user if user.is_authenticated else None
+        user = current_user if current_user.is_authenticated and bound_to_this_client() else None
     g.user = user
     if name == "public":
         return None
     if user is None:
         if api:
             abort(401)
-        return redirect(url_for("auth.signin", next=req.full_path if req.method == "GET" else None))
+        return redirect(url_for("auth.signin", next=request.full_path if request.method == "GET" else None))
     roles = PERMISSIONS[name]
-    filing_id = (req.view_args or {}).get("filing_id")
+    filing_id = (request.view_args or {}).get("filing_id")
     if filing_id is not None:
         row = _filing_access(user, filing_id)
         role = user.role_in(row.organization_id) if row is not None else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
@@ -14,6 +14,7 @@ from . import throttle
 from .access import permission
 from .extensions import db
 from .models import ApiToken, User
+from .sessions import sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -53,7 +54,7 @@ def signin():  # noqa: ANN201
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
         if user is not None and user.check_password(form.password.data):
-            login_user(user)
+            sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
         error = "The e-mail address or password is not right"
     status = 422 if request.method == "POST" else 200
@@ -104,7 +105,7 @@ def change_password():  # noqa: ANN201
         else:
             user.set_password(form.new.data)
             db.session.commit()
-            login_user(user)
+            sign_in(user)
             flash("Your password is changed. Your other sessions are signed out.")
             return redirect(url_for("auth.account"))
     return _account_page(TokenForm(formdata=None), form, status=422)

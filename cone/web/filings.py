@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..filing import Filing, dumps, parse_filing
 from ..pack import FieldDef, Pack, Section, get_pack
 from ..paths import get_path, is_blank
-from . import formdata, jobs, pagecache
+from . import formdata, jobs
 from .access import current_record, permission
 from .diff import field_changes, redline
 from .extensions import db
@@ -160,18 +160,11 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, document: 
 @bp.get("/<int:filing_id>/sections/<section_id>")
 @permission("view")
 def section(filing_id: int, section_id: str):  # noqa: ANN201
-    row = g.access
-    key = ("section", g.user.id, row.id, row.version, row.status, row.updated_at, section_id, g.role,
-           request.script_root)
-
-    def render() -> str:
-        record = current_record()
-        filing, pack, document = _context(record)
-        sec, _ = _section(pack, filing, section_id)
-        return _render_section(record, filing, pack, document, sec, formdata.values_from_filing(sec, filing), {},
-                               record.version)[0]
-
-    return pagecache.cached(key, render)
+    record = current_record()
+    filing, pack, document = _context(record)
+    sec, _ = _section(pack, filing, section_id)
+    return _render_section(record, filing, pack, document, sec, formdata.values_from_filing(sec, filing), {},
+                           record.version)
 
 
 @bp.post("/<int:filing_id>/sections/<section_id>")

@@ -20,7 +20,21 @@ from ..filing import loads
 from .extensions import db
 from .models import Exhibit, FilingVersion, RenderJob
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cone-render")
+
+
+class RenderThread:
+    """The in-process worker of one app: renders its jobs one at a time, in the app's context."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cone-render")
+
+    def submit(self, job_id: str) -> None:
+        self.executor.submit(_in_app, self.app, job_id)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["cone.render_thread"] = RenderThread(app)
 
 
 def _start_time(pid: int) -> str:
@@ -65,8 +79,8 @@ def _rq_lost(job_id: str, owner: str) -> bool:
 
 def enqueue(job_id: str, owner: str = "") -> None:
     """Start rendering a job by the configured worker: rq, thread, or inline (tests)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    worker = app.config["RENDER_WORKER"]
+    app_config = current_app.config
+    worker = app_config["RENDER_WORKER"]
     if worker == "inline":
         render(job_id)
     elif worker == "rq":
@@ -75,11 +89,11 @@ def enqueue(job_id: str, owner: str = "") -> None:
 
         rq_id = secrets.token_hex(16)
         _claim(job_id, owner, "rq:" + rq_id)
-        Queue("cone", connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
+        Queue("cone", connection=Redis.from_url(app_config["REDIS_URL"])).enqueue(
             run_job, job_id, job_id=rq_id, job_timeout=600)
     else:
         _claim(job_id, owner, this_process())
-        _executor.submit(_in_app, app, job_id)
+        current_app.extensions["cone.render_thread"].submit(job_id)
 
 
 def _claim(job_id: str, old: str, new: str) -> bool:

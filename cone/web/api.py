@@ -10,7 +10,6 @@ from sqlalchemy import select
 from ..checklist import findings_json, pack_for
 from ..errors import InputError
 from ..filing import Filing, parse_filing
-from . import jobs
 from .access import current_record, permission
 from .errors import api_error
 from .extensions import db
@@ -159,8 +158,6 @@ def pdf(filing_id: int) -> Response:
         return api_error(409, "the final PDF is available once the filing is approved", "status")
     job = db.session.scalar(select(RenderJob).where(RenderJob.filing_id == record.id, RenderJob.version == record.version,
                                                     RenderJob.final == final).order_by(RenderJob.created_at.desc()))
-    if job is not None:
-        jobs.recover(job)
     if job is not None and job.status == "done":
         kind = "final" if final else "draft"
         return Response(job.pdf, mimetype="application/pdf", headers={
@@ -183,7 +180,6 @@ def job_status(filing_id: int, job_id: str) -> Response:
     job = db.session.get(RenderJob, job_id)
     if job is None or job.filing_id != filing_id:
         abort(404)
-    jobs.recover(job)
     body = {"job": job.id, "status": job.status, "version": job.version, "final": job.final}
     if job.status == "done":
         body["pdf"] = url_for("api.pdf", filing_id=filing_id, final="true" if job.final else "false")

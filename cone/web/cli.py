@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from . import jobs
 from .extensions import db
 from .models import ROLES, ApiToken, Membership, Organization, User
 
@@ -81,6 +82,13 @@ def bootstrap(email: str, org_name: str, url: str | None) -> None:
     add_user(email, "administrator", org_name, password)
     click.echo(f"Sign in at {url}/signin\n  e-mail:   {email}\n  password: {password}\n"
                "This password is shown only once.")
+
+
+@cone_cli.command("requeue-renders")
+def requeue_renders() -> None:
+    """Queue again the PDF renders whose worker stopped renewing their lease (run it from cron with RQ)."""
+    requeued = jobs.requeue_expired()
+    click.echo(f"{len(requeued)} render job(s) queued again" + (f": {', '.join(requeued)}" if requeued else ""))
 
 
 def init_app(app: Flask) -> None:

@@ -424,7 +424,8 @@ def start_render(record: FilingRecord, final: bool) -> RenderJob:
     """Queue a PDF render of the latest version (final only once approved)."""
     if final and record.status not in ("approved", "filed"):
         abort(409, "The final PDF is available once the filing is approved; download the draft instead.")
-    job = RenderJob(filing_id=record.id, version=record.version, final=final, requested_by=g.user.email)
+    jobs.requeue_expired()
+    job = jobs.new_job(record.id, record.version, final, g.user.email)
     db.session.add(job)
     audit(record, g.user, "pdf_requested", f"{'final' if final else 'draft'} PDF of version {record.version}")
     db.session.commit()
@@ -457,7 +458,6 @@ def job(filing_id: int, job_id: str):  # noqa: ANN201
     record = current_record()
     filing, pack, document = _context(record)
     job = _job(filing_id, job_id)
-    jobs.recover(job)
     return render_template("filings/job.html", **_common(record, filing, pack, document), job=job)
 
 

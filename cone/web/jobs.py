@@ -1,158 +1,185 @@
 """PDF rendering off the request: RQ workers when REDIS_URL is set, else an in-process thread.
 
-RQ workers (`rq worker cone`) run `run_job(job_id)`, which builds its own app from the
-environment. A job whose worker died (a server killed mid-render) is noticed when someone
-asks for it, and queued again: see `recover`.
+A job is held by a lease: whoever renders it holds `claimed_until` and renews it while it
+renders; a queued job has a lease too, for the time it may wait. A job whose lease ran out
+(its worker was killed) is queued again by the worker side: when a render is requested, by
+the in-process worker's sweep, and by `flask cone requeue-renders` (run it from cron with RQ).
 """
 from __future__ import annotations
 
-import os
+import datetime as dt
 import secrets
-import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
-from sqlalchemy import update
+from redis import Redis
+from rq import Queue
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
+from .. import pdf
 from ..checklist import pack_for
 from ..errors import InputError
 from ..filing import loads
 from .extensions import db
-from .models import Exhibit, FilingVersion, RenderJob
+from .models import Exhibit, FilingVersion, RenderJob, utcnow
 
+PENDING = ("queued", "running")
+
+
+def lease_seconds() -> int:
+    return int(current_app.config["RENDER_LEASE_SECONDS"])
+
+
+def _until(seconds: int) -> dt.datetime:
+    return utcnow() + dt.timedelta(seconds=seconds)
 
 
 class RenderThread:
-    """The in-process worker of one app: renders its jobs one at a time, in the app's context."""
+    """The in-process worker of one app: renders its jobs one at a time in the app's context,
+    and, once the app serves requests, sweeps for jobs whose lease ran out."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cone-render")
+        self.stopped = threading.Event()
+        self.sweeper: threading.Thread | None = None
+        self.lock = threading.Lock()
 
     def submit(self, job_id: str) -> None:
-        self.executor.submit(_in_app, self.app, job_id)
+        self.executor.submit(self._in_app, job_id)
+
+    def _in_app(self, job_id: str) -> None:
+        with self.app.app_context():
+            render(job_id)
+
+    def start_sweeping(self) -> None:
+        """Start the sweep (once per process) when this app renders in-process."""
+        if self.sweeper is not None or self.app.config["RENDER_WORKER"] != "thread":
+            return
+        with self.lock:
+            if self.sweeper is None:
+                self.sweeper = threading.Thread(target=self._sweep, name="cone-render-sweep", daemon=True)
+                self.sweeper.start()
+
+    def _sweep(self) -> None:
+        with self.app.app_context():
+            interval = max(1, lease_seconds() // 2)
+            while not self.stopped.wait(interval):
+                try:
+                    requeue_expired()
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    self.app.logger.exception("sweeping render jobs failed")
+                finally:
+                    db.session.remove()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.executor.shutdown(wait=True)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["cone.render_thread"] = RenderThread(app)
+    app.config.setdefault("RENDER_LEASE_SECONDS", 30)
+    worker = app.extensions["cone.render_thread"] = RenderThread(app)
+    app.before_request(worker.start_sweeping)
 
 
-def _start_time(pid: int) -> str:
-    """When a process started (Linux), so a reused process id is not taken for the old process."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return ""
+def new_job(filing_id: int, version: int, final: bool, requested_by: str) -> RenderJob:
+    """A queued job (not yet committed), with the lease of a job waiting for its worker."""
+    return RenderJob(filing_id=filing_id, version=version, final=final, requested_by=requested_by,
+                     claimed_until=_until(lease_seconds()))
 
 
-def this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{_start_time(os.getpid())}"
-
-
-def _owner_alive(owner: str) -> bool:
-    """False only when the owning process is known to be gone (same host, pid dead or reused)."""
-    host, _, rest = owner.partition(":")
-    pid, _, started = rest.partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return _start_time(int(pid)) == started
-
-
-def _rq_lost(job_id: str, owner: str) -> bool:
-    from redis import Redis
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
-    try:
-        status = Job.fetch(owner.removeprefix("rq:"), connection=Redis.from_url(current_app.config["REDIS_URL"])).get_status()
-    except NoSuchJobError:
-        return True
-    return status in ("failed", "stopped", "canceled")
-
-
-def enqueue(job_id: str, owner: str = "") -> None:
-    """Start rendering a job by the configured worker: rq, thread, or inline (tests)."""
-    app_config = current_app.config
-    worker = app_config["RENDER_WORKER"]
+def enqueue(job_id: str) -> None:
+    """Hand a queued job to the configured worker: rq, thread, or inline (tests)."""
+    config = current_app.config
+    worker = config["RENDER_WORKER"]
     if worker == "inline":
         render(job_id)
     elif worker == "rq":
-        from redis import Redis
-        from rq import Queue
-
-        rq_id = secrets.token_hex(16)
-        _claim(job_id, owner, "rq:" + rq_id)
-        Queue("cone", connection=Redis.from_url(app_config["REDIS_URL"])).enqueue(
-            run_job, job_id, job_id=rq_id, job_timeout=600)
+        Queue("cone", connection=Redis.from_url(config["REDIS_URL"])).enqueue(
+            "cone.web.worker.run_job", job_id, job_timeout=600)
     else:
-        _claim(job_id, owner, this_process())
         current_app.extensions["cone.render_thread"].submit(job_id)
 
 
-def _claim(job_id: str, old: str, new: str) -> bool:
-    """Take over a job from `old` owner; False when someone else already did."""
-    result = db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.owner == old)
-                                .values(owner=new, status="queued"))
-    db.session.commit()
-    return result.rowcount == 1
+def requeue_expired() -> list[str]:
+    """Queue again every pending job whose lease ran out; the ids of those queued."""
+    now = utcnow()
+    expired = db.session.execute(select(RenderJob.id, RenderJob.claimed_until).where(
+        RenderJob.status.in_(PENDING),
+        (RenderJob.claimed_until < now) | RenderJob.claimed_until.is_(None))).all()
+    requeued = []
+    for job_id, until in expired:
+        same_lease = RenderJob.claimed_until.is_(None) if until is None else RenderJob.claimed_until == until
+        taken = db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.status.in_(PENDING), same_lease)
+                                   .values(status="queued", owner="", claimed_until=_until(lease_seconds())))
+        db.session.commit()
+        if taken.rowcount == 1:            # (another sweeper may have taken it first)
+            current_app.logger.warning("render job %s lost its worker; queued again", job_id)
+            enqueue(job_id)
+            requeued.append(job_id)
+    return requeued
 
 
-def recover(job: RenderJob) -> None:
-    """Queue a pending job again when its worker is gone (killed server, lost RQ job)."""
-    if job.status not in ("queued", "running") or current_app.config["RENDER_WORKER"] == "inline":
-        return
-    lost = _rq_lost(job.id, job.owner) if job.owner.startswith("rq:") else not _owner_alive(job.owner)
-    if lost and _claim(job.id, job.owner, "recovering:" + this_process()):
-        current_app.logger.warning("render job %s lost its worker; queued again", job.id)
-        enqueue(job.id, owner="recovering:" + this_process())
-        db.session.refresh(job)
+class Lease:
+    """While the block runs, a thread renews the job's lease for the claim `owner`."""
 
+    def __init__(self, engine: Engine, job_id: str, owner: str, seconds: int) -> None:
+        self.engine, self.job_id, self.owner, self.seconds = engine, job_id, owner, seconds
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"cone-lease-{job_id[:8]}", daemon=True)
 
-def _in_app(app: Flask, job_id: str) -> None:
-    with app.app_context():
-        render(job_id)
+    def _renew(self) -> None:
+        while not self.done.wait(max(1, self.seconds // 3)):
+            with self.engine.begin() as connection:
+                connection.execute(update(RenderJob).where(RenderJob.id == self.job_id, RenderJob.owner == self.owner)
+                                   .values(claimed_until=_until(self.seconds)))
 
+    def __enter__(self) -> Lease:
+        self.thread.start()
+        return self
 
-def run_job(job_id: str) -> None:
-    """Entry point for RQ workers."""
-    from . import create_app
-
-    _in_app(create_app(), job_id)
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 def render(job_id: str) -> None:
-    """Render one job's filing version into a PDF and store it (or the reason it failed)."""
-    job = db.session.get(RenderJob, job_id)
-    if job is None or job.status != "queued":
-        return
-    job.status = "running"
+    """Claim a queued job, render its filing version into a PDF while renewing the lease, and
+    store the PDF (or the reason it failed) unless the claim was lost meanwhile."""
+    owner, seconds = secrets.token_hex(8), lease_seconds()
+    claimed = db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.status == "queued")
+                                 .values(status="running", owner=owner, claimed_until=_until(seconds)))
     db.session.commit()
-    try:
-        from .. import pdf   # the renderer is a separate package, imported only where used
-    except ImportError:
-        job.status, job.error = "failed", "The PDF renderer is not installed on this server."
-        db.session.commit()
+    if claimed.rowcount != 1:
         return
+    job = db.session.get(RenderJob, job_id)
+    with Lease(db.engine, job_id, owner, seconds):
+        status, error, document = _render(job)
+    db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.owner == owner)
+                       .values(status=status, error=error, pdf=document, claimed_until=None))
+    db.session.commit()
+
+
+def _render(job: RenderJob) -> tuple[str, str, bytes | None]:
+    """The job's outcome: (status, error, PDF)."""
     try:
-        version = db.session.scalar(db.select(FilingVersion).filter_by(filing_id=job.filing_id, number=job.version))
+        version = db.session.scalar(select(FilingVersion).filter_by(filing_id=job.filing_id, number=job.version))
         filing = loads(version.document)
-        exhibits = db.session.scalars(db.select(Exhibit).filter_by(filing_id=job.filing_id).order_by(Exhibit.id))
-        job.pdf = pdf.render_packet(filing, pack_for(filing), final=job.final,
-                                    exhibits=[(e.name, e.data) for e in exhibits])
-        job.status = "done"
+        exhibits = db.session.scalars(select(Exhibit).filter_by(filing_id=job.filing_id).order_by(Exhibit.id))
+        document = pdf.render_packet(filing, pack_for(filing), final=job.final,
+                                     exhibits=[(e.name, e.data) for e in exhibits])
+        return "done", "", document
     except pdf.FinalBlocked as exc:
         errors = [f for f in exc.findings if f.severity == "error"]
-        job.status, job.error = "failed", f"The final PDF is blocked: {len(errors)} checklist error(s) remain."
+        return "failed", f"The final PDF is blocked: {len(errors)} checklist error(s) remain.", None
     except InputError as exc:
-        job.status, job.error = "failed", str(exc)
+        return "failed", str(exc), None
     except Exception:  # noqa: BLE001 (a failed render must be reported, not lost with the thread)
-        current_app.logger.exception("render job %s failed", job_id)
-        job.status, job.error = "failed", "Rendering failed; the error was logged for the administrator."
-    db.session.commit()
+        current_app.logger.exception("render job %s failed", job.id)
+        return "failed", "Rendering failed; the error was logged for the administrator.", None
+    finally:
+        db.session.rollback()        # end the read transaction: the result is stored by the claim's owner

@@ -247,7 +247,8 @@ class RenderJob(db.Model):
     version: Mapped[int]
     final: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
-    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")   # who runs it: jobs.recover
+    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")   # the claim rendering it
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # the lease: see cone.web.jobs
     error: Mapped[str] = mapped_column(Text, default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     requested_by: Mapped[str] = mapped_column(String(254))

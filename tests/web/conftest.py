@@ -62,6 +62,7 @@ def make_app(database: str, **overrides):
 def app(database):
     app = make_app(database)
     yield app
+    app.extensions["cone.render_thread"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

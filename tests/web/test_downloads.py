@@ -1,13 +1,17 @@
 """PDF downloads through render jobs, and exhibit uploads checked by the PDF package."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import time
 
 import pytest
 
-from conftest import csrf
+from conftest import csrf, make_app
+from cone.web.extensions import db
+from cone.web.jobs import new_job, render, requeue_expired
+from cone.web.models import RenderJob, utcnow
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -132,31 +136,79 @@ def test_with_redis_an_rq_worker_renders_the_job(app, login, filing_id, redis_ur
     assert "Download the PDF" in client.get(job_url).get_data(as_text=True)
 
 
-def test_a_job_whose_worker_died_is_queued_again(app, login, filing_id):
-    """A server killed mid-render leaves a 'running' job owned by a dead process."""
-    import subprocess
-    import sys
-    from cone.web.extensions import db
-    from cone.web.jobs import _start_time
-    from cone.web.models import RenderJob
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    app.config["RENDER_WORKER"] = "thread"
+def _pending_job(app, filing_id: int, lease: dt.timedelta) -> str:
+    """A 'running' job whose lease ends `lease` from now (in the past: its worker was killed)."""
     with app.app_context():
-        import socket
-        job = RenderJob(filing_id=filing_id, version=1, status="running", requested_by="t",
-                        owner=f"{socket.gethostname()}:{dead.pid}:{_start_time(dead.pid)}")
+        job = RenderJob(filing_id=filing_id, version=1, status="running", requested_by="t", owner="gone",
+                        claimed_until=utcnow() + lease)
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
+def _status(app, job_id: str) -> str:
+    with app.app_context():
+        return db.session.get(RenderJob, job_id).status
+
+
+def test_a_job_whose_lease_ran_out_is_queued_again_by_the_requeue_command(app, login, filing_id):
+    job_id = _pending_job(app, filing_id, -dt.timedelta(seconds=1))
+    client = login()
+    assert 'http-equiv="refresh"' in client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
+    assert _status(app, job_id) == "running"              # looking at the job requeues nothing
+    out = app.test_cli_runner().invoke(args=["cone", "requeue-renders"]).output
+    assert out.startswith("1 render job(s) queued again") and job_id in out
+    assert "Download the PDF" in client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_a_job_whose_worker_holds_its_lease_is_left_alone(app, filing_id):
+    job_id = _pending_job(app, filing_id, dt.timedelta(minutes=5))
+    assert app.test_cli_runner().invoke(args=["cone", "requeue-renders"]).output.startswith("0 render job(s)")
+    assert _status(app, job_id) == "running"
+
+
+def test_a_new_render_request_queues_lost_jobs_again(app, login, filing_id):
+    job_id = _pending_job(app, filing_id, -dt.timedelta(seconds=1))
+    client = login()
+    client.post(f"/filings/{filing_id}/pdf", data={"csrf_token": csrf(client, "/account"), "kind": "draft"})
+    assert _status(app, job_id) == "done"
+
+
+def test_the_in_process_worker_sweeps_for_lost_jobs(database, filing_id, app):
+    job_id = _pending_job(app, filing_id, -dt.timedelta(seconds=1))
+    swept = make_app(database, RENDER_WORKER="thread", RENDER_LEASE_SECONDS=2)
+    try:
+        swept.test_client().get("/healthz")            # serving starts the sweep
+        for _ in range(80):
+            if _status(app, job_id) == "done":
+                break
+            time.sleep(0.25)
+        assert _status(app, job_id) == "done"
+    finally:
+        swept.extensions["cone.render_thread"].stop()
+
+
+def test_a_render_that_outlasts_its_lease_keeps_it_and_is_not_rendered_twice(database, filing_id, app, monkeypatch):
+    slow = make_app(database, RENDER_LEASE_SECONDS=2)
+    rendered = []
+    original = pdf.render_packet
+
+    def slow_render(*args, **kwargs):
+        rendered.append(1)
+        time.sleep(3.5)
+        with slow.app_context():               # the lease was renewed meanwhile: nothing to requeue
+            assert requeue_expired() == []
+        return original(*args, **kwargs)
+
+    with slow.app_context():
+        job = new_job(filing_id, 1, False, "t")
         db.session.add(job)
         db.session.commit()
         job_id = job.id
-    client = login()
-    page = client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
-    for _ in range(120):
-        if "Download the PDF" in page:
-            break
-        time.sleep(0.25)
-        page = client.get(f"/filings/{filing_id}/jobs/{job_id}").get_data(as_text=True)
-    assert "Download the PDF" in page
+    monkeypatch.setattr(pdf, "render_packet", slow_render)
+    with slow.app_context():
+        render(job_id)
+    assert _status(app, job_id) == "done" and rendered == [1]
 
 
 def test_an_exhibit_named_in_any_script_downloads_under_its_name(app, login, filing_id):

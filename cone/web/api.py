@@ -14,8 +14,7 @@ from .access import current_record, permission
 from .errors import api_error
 from .extensions import db
 from .models import FilingRecord, FilingVersion, RenderJob
-from .panel import panel_for
-from .records import Conflict, create_filing, current_filing, save_version
+from .records import Conflict, create_filing, current_filing, save_version, version_results
 from .workflow import EDITABLE, STATUS_LABELS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -129,21 +128,22 @@ def put_filing(filing_id: int) -> Response:
 @bp.get("/filings/<int:filing_id>/findings")
 @permission("view")
 def findings(filing_id: int) -> Response:
-    panel = panel_for(current_filing(current_record())[1])
-    return jsonify({"version": current_record().version, "has_errors": panel.has_errors, "findings": findings_json(panel.findings)})
+    results = version_results(current_filing(current_record())[1])
+    return jsonify({"version": current_record().version, "has_errors": results.has_errors,
+                    "findings": findings_json(results.findings)})
 
 
 @bp.get("/filings/<int:filing_id>/notice")
 @permission("view")
 def notice(filing_id: int) -> Response:
-    n = panel_for(current_filing(current_record())[1]).notice
+    n = version_results(current_filing(current_record())[1]).notice
     return jsonify({"version": current_record().version, "text": n.text, "html": n.html, "missing": list(n.missing)})
 
 
 @bp.get("/filings/<int:filing_id>/timeline")
 @permission("view")
 def timeline(filing_id: int) -> Response:
-    return jsonify({"version": current_record().version, **panel_for(current_filing(current_record())[1]).timeline})
+    return jsonify({"version": current_record().version, **version_results(current_filing(current_record())[1]).timeline})
 
 
 @bp.get("/filings/<int:filing_id>/pdf")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import re
 
@@ -18,21 +17,21 @@ from ..errors import InputError
 from ..filing import Filing, dumps, parse_filing
 from ..pack import FieldDef, Pack, Section, get_pack
 from ..paths import get_path, is_blank
-from . import formdata, jobs
+from . import formdata, jobs, results
 from .access import current_record, permission
 from .diff import field_changes, redline
 from .extensions import db
 from .models import AuditEvent, Comment, Exhibit, FilingRecord, FilingVersion, RenderJob
-from .panel import panel_for
-from .records import Conflict, audit, create_filing, current_filing, parsed, save_version
+from .panel import Panel, panel_for
+from .records import Conflict, audit, create_filing, current_filing, parsed, save_version, version_results
 from .workflow import EDITABLE, STATUS_LABELS, TransitionRefused, available, check_transition
 
 bp = Blueprint("filings", __name__, url_prefix="/filings")
 
 
 def _context(record: FilingRecord) -> tuple[Filing, Pack, str]:
-    filing, document = current_filing(record)
-    return filing, pack_for(filing), document
+    filing, version = current_filing(record)
+    return filing, pack_for(filing), version
 
 
 def _title(filing: Filing) -> str:
@@ -47,18 +46,17 @@ def _section(pack: Pack, filing: Filing, section_id: str) -> tuple[Section, list
     return section, sections
 
 
-def _common(record: FilingRecord, filing: Filing, pack: Pack, document: str) -> dict:
+def _common(record: FilingRecord, filing: Filing, pack: Pack, version: FilingVersion) -> dict:
     """What every filing page shows: title, status, sections and the side panel."""
+    panel = panel_for(filing, version_results(version))
     return {"record": record, "filing": filing, "pack": pack, "title": _title(filing),
-            "sections": pack.sections_for(filing.filing_type), "panel": panel_for(document),
-            "panel_html": _panel_html(record.id, document, request.script_root), "role": g.role,
+            "sections": pack.sections_for(filing.filing_type), "panel": panel,
+            "panel_html": _panel_html(record.id, panel), "role": g.role,
             "editable": record.status in EDITABLE, "filing_type": pack.filing_types[filing.filing_type]}
 
 
-@functools.lru_cache(maxsize=256)
-def _panel_html(filing_id: int, document: str, script_root: str) -> Markup:
-    """The side panel's HTML, which depends only on the saved document (cached per version)."""
-    panel = panel_for(document)
+def _panel_html(filing_id: int, panel: Panel) -> Markup:
+    """The side panel's HTML, with each finding linked to the form field it concerns."""
     filing = panel.filing
     pack = pack_for(filing)
     links = {}
@@ -79,8 +77,8 @@ def index():  # noqa: ANN201
     rows = []
     today = dt.date.today().isoformat()
     for record in records:
-        filing, document = current_filing(record)
-        panel = panel_for(document)
+        filing, version = current_filing(record)
+        panel = panel_for(filing, version_results(version))
         upcoming = [r for r in panel.timeline["rows"] if r["date"] >= today]
         rows.append({"record": record, "title": _title(filing), "filing": filing, "panel": panel,
                      "type": get_pack(filing.state).filing_types[filing.filing_type].label,
@@ -116,8 +114,8 @@ def new():  # noqa: ANN201
 @permission("view")
 def overview(filing_id: int):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
-    ctx = _common(record, filing, pack, document)
+    filing, pack, version = _context(record)
+    ctx = _common(record, filing, pack, version)
     progress = {s.id: _section_state(s, filing, ctx["panel"].findings) for s in ctx["sections"]}
     comments = db.session.scalars(select(Comment).where(Comment.filing_id == record.id).order_by(Comment.id.desc())).all()
     exhibits = db.session.scalars(select(Exhibit).where(Exhibit.filing_id == record.id).order_by(Exhibit.id)).all()
@@ -137,9 +135,9 @@ def _section_state(section: Section, filing: Filing, findings: list) -> str:
     return "completed"
 
 
-def _render_section(record: FilingRecord, filing: Filing, pack: Pack, document: str, section: Section,
+def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: FilingVersion, section: Section,
                     values: dict, errors: dict[str, str], base: int, conflict: list | None = None, status: int = 200):
-    ctx = _common(record, filing, pack, document)
+    ctx = _common(record, filing, pack, version)
     sections = ctx["sections"]
     index = sections.index(section)
     comments = db.session.scalars(select(Comment).where(Comment.filing_id == record.id).order_by(Comment.id)).all()
@@ -161,9 +159,9 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, document: 
 @permission("view")
 def section(filing_id: int, section_id: str):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     sec, _ = _section(pack, filing, section_id)
-    return _render_section(record, filing, pack, document, sec, formdata.values_from_filing(sec, filing), {},
+    return _render_section(record, filing, pack, version, sec, formdata.values_from_filing(sec, filing), {},
                            record.version)
 
 
@@ -171,7 +169,7 @@ def section(filing_id: int, section_id: str):  # noqa: ANN201
 @permission("edit")
 def save_section(filing_id: int, section_id: str):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     sec, sections = _section(pack, filing, section_id)
     if record.status not in EDITABLE:
         abort(409, f"This filing is {STATUS_LABELS[record.status].lower()}; it cannot be changed now.")
@@ -182,10 +180,10 @@ def save_section(filing_id: int, section_id: str):  # noqa: ANN201
         abort(400, "The form is missing its version number; reload the page.")
     action = request.form.get("action", "continue")
     if action.startswith(("add:", "remove:")):
-        return _render_section(record, filing, pack, document, sec, values, {}, base)
+        return _render_section(record, filing, pack, version, sec, values, {}, base)
     updated, errors = formdata.apply_section(sec, pack, filing, values)
     if errors:
-        return _render_section(record, filing, pack, document, sec, values, errors, base, status=422)
+        return _render_section(record, filing, pack, version, sec, values, errors, base, status=422)
     try:
         if base != record.version:
             raise Conflict(record.version)
@@ -212,20 +210,20 @@ def preview_section(filing_id: int, section_id: str):  # noqa: ANN201
     if errors:
         return "", 204
     note = Markup('<p class="banner preview-note">Previewing your unsaved answers.</p>')
-    return note + _panel_html(record.id, dumps(updated), request.script_root)
+    return note + _panel_html(record.id, panel_for(updated, results.compute(updated)))
 
 
 def _conflict(record: FilingRecord, sec: Section, pack: Pack, values: dict, mine: Filing):
     """Nothing is saved: show both values of every field that differs, with the user's answers kept."""
     db.session.refresh(record)
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     theirs = formdata.values_from_filing(sec, filing)
     rows = []
     for path, label in _value_paths(sec, pack, values, theirs):
         if _norm(values.get(path)) != _norm(theirs.get(path)):
             rows.append({"label": label, "mine": _norm(values.get(path)), "theirs": _norm(theirs.get(path))})
     latest = record.latest()
-    return _render_section(record, filing, pack, document, sec, values, {}, record.version,
+    return _render_section(record, filing, pack, version, sec, values, {}, record.version,
                            conflict={"rows": rows, "author": latest.author.email, "at": latest.created_at,
                                      "version": record.version}, status=409)
 
@@ -251,8 +249,8 @@ def answer_text(fdef: FieldDef, value: object, pack: Pack) -> str:
 @permission("view")
 def check(filing_id: int):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
-    ctx = _common(record, filing, pack, document)
+    filing, pack, version = _context(record)
+    ctx = _common(record, filing, pack, version)
     summary = []
     for sec in ctx["sections"]:
         rows = []
@@ -277,11 +275,11 @@ def check(filing_id: int):  # noqa: ANN201
 
 def _transition(name: str):  # noqa: ANN202
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     try:
         if int(request.form.get("version", "-1")) != record.version:
             raise TransitionRefused("the filing changed since you loaded the page; review the latest version")
-        t = check_transition(name, record.status, g.role, panel_for(document).has_errors)
+        t = check_transition(name, record.status, g.role, version_results(version).has_errors)
     except (TransitionRefused, ValueError) as exc:
         flash(f"Not done: {exc}.", "error")
         return redirect(url_for("filings.overview", filing_id=record.id)), 303
@@ -343,17 +341,17 @@ def comment(filing_id: int):  # noqa: ANN201
 @permission("view")
 def versions(filing_id: int):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     rows = db.session.scalars(select(FilingVersion).where(FilingVersion.filing_id == record.id)
                               .order_by(FilingVersion.number.desc())).all()
-    return render_template("filings/versions.html", **_common(record, filing, pack, document), versions=rows)
+    return render_template("filings/versions.html", **_common(record, filing, pack, version), versions=rows)
 
 
 @bp.get("/<int:filing_id>/diff")
 @permission("view")
 def diff(filing_id: int):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     try:
         a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
     except ValueError:
@@ -363,9 +361,10 @@ def diff(filing_id: int):  # noqa: ANN201
     if a not in found or b not in found:
         abort(404, "No such version.")
     old, new = parsed(found[a].document), parsed(found[b].document)
-    return render_template("filings/diff.html", **_common(record, filing, pack, document), a=found[a], b=found[b],
+    notice_a, notice_b = version_results(found[a]).notice, version_results(found[b]).notice
+    return render_template("filings/diff.html", **_common(record, filing, pack, version), a=found[a], b=found[b],
                            changes=field_changes(old, new, pack),
-                           redline=redline(panel_for(found[a].document).notice.text, panel_for(found[b].document).notice.text))
+                           redline=redline(notice_a.text, notice_b.text))
 
 
 @bp.get("/<int:filing_id>/audit.csv")
@@ -390,24 +389,24 @@ def _csv_safe(text: str) -> str:
 @permission("view")
 def audit_log(filing_id: int):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id.desc())).all()
-    return render_template("filings/audit.html", **_common(record, filing, pack, document), events=events)
+    return render_template("filings/audit.html", **_common(record, filing, pack, version), events=events)
 
 
 @bp.get("/<int:filing_id>/notice.txt")
 @permission("view")
 def notice_text(filing_id: int):  # noqa: ANN201
-    _, _, document = _context(current_record())
-    return Response(panel_for(document).notice.text + "\n", mimetype="text/plain",
+    _, _, version = _context(current_record())
+    return Response(version_results(version).notice.text + "\n", mimetype="text/plain",
                     headers={"Content-Disposition": f"attachment; filename=filing-{filing_id}-notice.txt"})
 
 
 @bp.get("/<int:filing_id>/notice.html")
 @permission("view")
 def notice_html(filing_id: int):  # noqa: ANN201
-    filing, _, document = _context(current_record())
-    return Response(render_template("filings/notice_document.html", notice=panel_for(document).notice,
+    filing, _, version = _context(current_record())
+    return Response(render_template("filings/notice_document.html", notice=version_results(version).notice,
                                     title=_title(filing)), mimetype="text/html",
                     headers={"Content-Disposition": f"attachment; filename=filing-{filing_id}-notice.html"})
 
@@ -456,9 +455,9 @@ def _job(filing_id: int, job_id: str) -> RenderJob:
 @permission("view")
 def job(filing_id: int, job_id: str):  # noqa: ANN201
     record = current_record()
-    filing, pack, document = _context(record)
+    filing, pack, version = _context(record)
     job = _job(filing_id, job_id)
-    return render_template("filings/job.html", **_common(record, filing, pack, document), job=job)
+    return render_template("filings/job.html", **_common(record, filing, pack, version), job=job)
 
 
 @bp.get("/<int:filing_id>/jobs/<job_id>/download")

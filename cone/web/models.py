@@ -8,10 +8,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, select
+from sqlalchemy import JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -198,6 +199,10 @@ class FilingVersion(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # Derived from `document` when the version is saved (see cone.web.results); NULL for older rows.
+    findings: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
+    notice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    timeline: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     author: Mapped[User] = relationship()
 
 
@@ -255,7 +260,24 @@ class RenderJob(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+DERIVED_COLUMNS = ("findings", "notice", "timeline")
+
+
+def _results_filled_in(version: FilingVersion) -> bool:
+    """True when an update of a version only fills in its derived results, stored once."""
+    for attr in inspect(version).attrs:
+        history = attr.history
+        if history.has_changes() and (attr.key not in DERIVED_COLUMNS or any(v is not None for v in history.deleted)):
+            return False
+    return True
+
+
 @event.listens_for(FilingVersion, "before_update")
+def _version_immutable(mapper, connection, target) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
+    if not _results_filled_in(target):
+        raise RuntimeError("FilingVersion rows are append-only")
+
+
 @event.listens_for(FilingVersion, "before_delete")
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")

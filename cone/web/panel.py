@@ -1,19 +1,17 @@
-"""The side panel of every filing page: checklist, notice preview, fee and timeline chart.
-
-Computed from the saved document text only, so results are cached per version.
-"""
+"""The side panel of every filing page: checklist, notice preview, fee and timeline chart,
+from a version's stored results (or, for the live preview, results of unsaved answers)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from ..checklist import Finding, has_errors, pack_for, run_checklist
-from ..filing import Filing, loads
+from ..checklist import Finding
+from ..filing import Filing
 from ..money import format_money
-from ..notice import Notice, render_notice
-from ..timeline import build_timeline
+from ..notice import Notice
+from .results import Results
 
 CHART_ROW = 46      # vertical space per timeline row in the SVG, in px
 
@@ -56,15 +54,10 @@ def chart_rows(rows: list[dict[str, Any]]) -> list[ChartRow]:
     return out
 
 
-@functools.lru_cache(maxsize=512)
-def panel_for(document: str) -> Panel:
-    """Everything the side panel shows for one saved filing document."""
-    filing = loads(document)
-    pack = pack_for(filing)
-    findings = run_checklist(filing, pack)
-    timeline = build_timeline(filing, pack)
-    data = timeline.as_dict()
+def panel_for(filing: Filing, results: Results) -> Panel:
+    """Everything the side panel shows for a filing and its results."""
+    data = results.timeline
     rows = chart_rows(data["rows"])
-    return Panel(filing, findings, has_errors(findings), render_notice(filing, pack),
-                 format_money(timeline.fee.amount) if timeline.fee else None,
+    fee = format_money(Decimal(str(data["fee"]))) if data["fee"] is not None else None
+    return Panel(filing, results.findings, results.has_errors, results.notice, fee,
                  data["fee_tier"], data["fee_citation"], data, rows, 24 + len(rows) * CHART_ROW)

@@ -9,6 +9,7 @@ import functools
 from sqlalchemy import update
 
 from ..filing import Filing, dumps, loads
+from . import results
 from .extensions import db
 from .models import AuditEvent, FilingRecord, FilingVersion, Principal, utcnow
 
@@ -38,8 +39,7 @@ def create_filing(organization_id: int, filing: Filing, user: Principal) -> Fili
     record = FilingRecord(organization_id=organization_id, version=1)
     db.session.add(record)
     db.session.flush()
-    db.session.add(FilingVersion(filing_id=record.id, number=1, document=dumps(filing), author_id=user.id,
-                                 note="created"))
+    db.session.add(_version(record, 1, dumps(filing), user, "created"))
     audit(record, user, "created", f"version 1; {filing.filing_type}")
     db.session.commit()
     return record
@@ -58,14 +58,24 @@ def save_version(record: FilingRecord, filing: Filing, user: Principal, base: in
         db.session.rollback()
         db.session.refresh(record)
         raise Conflict(record.version)
-    db.session.add(FilingVersion(filing_id=record.id, number=base + 1, document=document, author_id=user.id, note=note))
+    db.session.add(_version(record, base + 1, document, user, note))
     audit(record, user, "saved", f"version {base + 1}" + (f"; {note}" if note else ""))
     db.session.commit()
     db.session.refresh(record)
     return True
 
 
-def current_filing(record: FilingRecord) -> tuple[Filing, str]:
-    """The latest version's Filing and its document text."""
-    document = record.latest().document
-    return parsed(document), document
+def _version(record: FilingRecord, number: int, document: str, user: Principal, note: str) -> FilingVersion:
+    """A new version with its derived results (computed from the document as stored)."""
+    return FilingVersion(filing_id=record.id, number=number, document=document, author_id=user.id, note=note,
+                         **results.columns(results.compute(parsed(document))))
+
+
+def current_filing(record: FilingRecord) -> tuple[Filing, FilingVersion]:
+    """The latest version's Filing and the version."""
+    version = record.latest()
+    return parsed(version.document), version
+
+
+def version_results(version: FilingVersion) -> results.Results:
+    return results.stored(version, parsed(version.document))

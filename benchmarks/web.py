@@ -97,8 +97,8 @@ def prepare(tmp: Path) -> dict[str, str]:
         from flask_migrate import upgrade
         from cone.filing import loads
         from cone.web import create_app
-        from cone.web.cli import add_user
-        from cone.web.records import create_filing
+        from cone.web.accounts.service import add_user
+        from cone.web.filings.service import create_filing
         from example_filing import complete_example
         app = create_app()
         with app.app_context():

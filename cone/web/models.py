@@ -199,7 +199,7 @@ class FilingVersion(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(200), default="")
-    # Derived from `document` when the version is saved (see cone.web.results); NULL for older rows.
+    # Derived from `document` when the version is saved (see cone.web.filings.results); NULL for older rows.
     findings: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
     notice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     timeline: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -253,7 +253,7 @@ class RenderJob(db.Model):
     final: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
     owner: Mapped[str] = mapped_column(String(200), default="", server_default="")   # the claim rendering it
-    claimed_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # the lease: see cone.web.jobs
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # the lease: see cone.web.rendering.jobs
     error: Mapped[str] = mapped_column(Text, default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     requested_by: Mapped[str] = mapped_column(String(254))

@@ -10,8 +10,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from cone.web import create_app, database_url
-from cone.web.cli import add_user
+from cone.web import create_app
+from cone.web.config import database_url
+from cone.web.accounts.service import add_user
 from cone.web.extensions import db
 from example_filing import complete_example
 

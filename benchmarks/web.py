@@ -97,8 +97,8 @@ def prepare(tmp: Path) -> dict[str, str]:
         from flask_migrate import upgrade
         from cone.filing.parser import loads
         from cone.web import create_app
-        from cone.web.cli import add_user
-        from cone.web.records import create_filing
+        from cone.web.accounts.service import add_user
+        from cone.web.filings.service import create_filing
         from example_filing import complete_example
         app = create_app()
         with app.app_context():
@@ -124,7 +124,7 @@ def sign_in(base: str) -> str:
 def form_page(url: str, cookie: str) -> str:
     """The page as wrk gets it (same headers, redirects not followed); exits unless it is the form."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        def redirect_request(self, *args, **kwargs):
             return None
 
     request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": USER_AGENT})

@@ -1,52 +1,38 @@
-"""The web application: an app factory with one blueprint per area.
-
-Configuration comes from `CONE_*` environment variables (a `.env` file is read by the
-`flask` command), `DATABASE_URL` and `REDIS_URL`; tests pass `test_config` instead.
-"""
+"""The web application: an app factory over feature packages (accounts, filings, exhibits,
+rendering, api), each a blueprint with its views, its templates under templates/<feature>/
+and a service module holding its state changes."""
 from __future__ import annotations
 
-import functools
-import inspect
-import os
-import secrets
-from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .. import resources
-from . import access, errors, pagecache, throttle
-from .sessions import VerifiedOnceSessionInterface, client_identifier
+from . import access, config, errors
+from .accounts import cli as accounts_cli
+from .accounts import throttle
+from .accounts.views import bp as accounts_bp
+from .api.views import bp as api_bp
+from .cli import cone_cli
+from .exhibits.views import bp as exhibits_bp
 from .extensions import csrf, db, init_db, login_manager, migrate
+from .filings.formdata import field_id
+from .filings.views import bp as filings_bp
+from .filings.workflow import STATUS_LABELS
+from .home.views import bp as home_bp
 from .models import ROLE_LABELS
-from .formdata import field_id
-from .workflow import STATUS_LABELS
+from .rendering import cli as rendering_cli
+from .rendering import jobs
+from .rendering.views import bp as rendering_bp
 
+BLUEPRINTS = (home_bp, accounts_bp, filings_bp, rendering_bp, exhibits_bp, api_bp)
+COMMANDS = (accounts_cli, rendering_cli)      # modules whose commands join the `cone` group
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
-
-
-def database_url(url: str | None, instance_path: str) -> str:
-    """DATABASE_URL with the psycopg 3 driver named; SQLite in the instance folder when unset."""
-    if not url:
-        return f"sqlite:///{Path(instance_path) / 'cone.sqlite'}"
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
-def _secret_key(instance_path: str) -> str:
-    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset)."""
-    path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 class DatabaseId(IntegerConverter):
@@ -57,78 +43,48 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-@functools.lru_cache(maxsize=1024)
-def _is_async(func: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(func)
-
-
-class ConeFlask(Flask):
-    """Flask, asking once per view or hook whether it is async, not on every call (Flask's
-    documented place to change how async views run; each request made six such checks)."""
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        return self.async_to_sync(func) if _is_async(func) else func
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` overrides the configuration for tests."""
-    app = ConeFlask(__name__, instance_relative_config=True, template_folder=str(resources.folder("templates")))
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.url_map.converters["int"] = DatabaseId
-    app.config.from_mapping(
-        SESSION_COOKIE_SECURE=True,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=True,
-        REMEMBER_COOKIE_HTTPONLY=True,
-        WTF_CSRF_TIME_LIMIT=None,          # a long form session must not lose its answers to an expired token
-        WTF_CSRF_CHECK_DEFAULT=False,      # checked by access.authorize, for the methods that change things
-        MAX_CONTENT_LENGTH=51 * 1024 * 1024,  # an exhibit of up to cone.pdf.MAX_EXHIBIT_BYTES (50 MB) and the form
-        RATELIMIT_STORAGE_URI="memory://",
-        SIGNIN_RATE_LIMIT="10 per minute",
-        PUBLIC_URL="http://127.0.0.1:5000",
-        PASSWORD_HASH_METHOD="scrypt",
-        TRUSTED_PROXIES=0,
-    )
-    if test_config is None:
-        app.config.from_prefixed_env("CONE")
-        app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(os.environ.get("DATABASE_URL"), app.instance_path))
-        if os.environ.get("REDIS_URL"):
-            app.config.setdefault("REDIS_URL", os.environ["REDIS_URL"])
-    else:
-        app.config.update(test_config)
-        app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path))
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})   # survive server restarts
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(resources.folder("templates")))
+    config.configure(app, test_config)
+    configure_proxies(app)
+    configure_extensions(app)
+    configure_sign_in(app)
+    configure_request_pipeline(app)
+    errors.init_app(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_cli(app)
+    access.check_declarations(app)
+    return app
+
+
+def configure_proxies(app: Flask) -> None:
+    """The client's address and scheme as the trusted proxies in front report them."""
     proxies = int(app.config["TRUSTED_PROXIES"])
-    if proxies:        # the client's address and scheme as the proxies in front report them
+    if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
-    app.session_interface = VerifiedOnceSessionInterface()
+
+def configure_extensions(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId
     init_db(app)
     migrate.init_app(app, db, directory=str(resources.folder("migrations")))
     csrf.init_app(app)
     throttle.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.signin"
-    login_manager.login_message = "Sign in to continue."
-    login_manager.session_protection = "strong"
-    login_manager._session_identifier_generator = client_identifier   # (Flask-Login's hook; see its docstring)
-    access.init_app(app)
-    errors.init_app(app)
+    jobs.init_app(app)
 
-    from . import api, auth, cli, filings, pages
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(filings.bp)
-    app.register_blueprint(api.bp)
-    cli.init_app(app)
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id,
-                                 csrf_token=pagecache.csrf_token)
-    app.context_processor(lambda: {"csrf_token": pagecache.csrf_token})   # replaces Flask-WTF's
+
+def configure_sign_in(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.signin"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = None     # accounts.sessions binds a session to its client instead
+
+
+def configure_request_pipeline(app: Flask) -> None:
+    """Authorization before every view; security headers on every response."""
+    access.init_app(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -136,7 +92,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         response.headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
         return response
 
-    undeclared = access.undeclared_endpoints(app)
-    if undeclared:
-        raise RuntimeError(f"endpoints without a permission declaration: {', '.join(undeclared)}")
-    return app
+
+def configure_blueprints(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id)
+
+
+def configure_cli(app: Flask) -> None:
+    app.cli.add_command(cone_cli)

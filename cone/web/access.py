@@ -1,10 +1,12 @@
 """Authorization as a pipeline step no view can skip.
 
-Every endpoint declares a permission with `@permission(...)`. Before any view runs,
+Every endpoint declares a permission with `@permission(...)`; a permission on an object
+names it, `@permission("edit", obj="filing")`, and its URL must carry the object's argument
+(`misdeclared_routes`; create_app refuses to start otherwise). Before any view runs,
 `authorize` checks the CSRF token of a page request that changes something, resolves the
-acting user (session for pages, bearer token for the API), loads the filing named by
-`filing_id` in the URL, and checks organization membership and role: a filing of another
-organization is 404, a role without the permission is 403.
+acting user (session for pages, bearer token for the API), loads the object named in the
+URL, and checks organization membership and role: a filing of another organization is 404,
+a role without the permission is 403.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Callable, TypeVar
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from .accounts.sessions import bound_to_this_client
 from .extensions import csrf, db, login_manager
 from .models import ROLES, ApiToken, FilingAccess, FilingRecord, Principal
 
@@ -28,18 +31,27 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "review": frozenset({"legal"}),
     "file": frozenset({"compliance"}),
 }
+OBJECT_PERMISSIONS = frozenset({"view", "edit", "comment", "review", "file"})
+# Object -> the URL argument that names it.
+OBJECTS = {"filing": "filing_id"}
 EXEMPT_ENDPOINTS = frozenset({"static"})
 
 F = TypeVar("F", bound=Callable)
 
 
-def permission(name: str) -> Callable[[F], F]:
-    """Declare the permission a view needs; `authorize` enforces it before the view runs."""
+def permission(name: str, obj: str | None = None) -> Callable[[F], F]:
+    """Declare the permission a view needs, on the object `obj` it acts on; `authorize`
+    loads the object and enforces the permission before the view runs."""
     if name not in PERMISSIONS:
         raise ValueError(f"unknown permission {name!r}")
+    if obj is not None and obj not in OBJECTS:
+        raise ValueError(f"unknown object {obj!r}")
+    if (name in OBJECT_PERMISSIONS) != (obj is not None):
+        raise ValueError(f"permission {name!r} {'needs' if obj is None else 'takes no'} object")
 
     def mark(view: F) -> F:
         view.cone_permission = name  # type: ignore[attr-defined]
+        view.cone_object = obj  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -49,8 +61,30 @@ def endpoint_permission(app: Flask, endpoint: str) -> str | None:
     return getattr(app.view_functions[endpoint], "cone_permission", None)
 
 
+def endpoint_object(app: Flask, endpoint: str) -> str | None:
+    return getattr(app.view_functions[endpoint], "cone_object", None)
+
+
 def undeclared_endpoints(app: Flask) -> list[str]:
     return sorted(e for e in app.view_functions if e not in EXEMPT_ENDPOINTS and endpoint_permission(app, e) is None)
+
+
+def misdeclared_routes(app: Flask) -> list[str]:
+    """Routes whose view acts on an object that their URL does not name."""
+    return sorted(f"{rule.rule} ({rule.endpoint}: {obj} needs <{OBJECTS[obj]}>)" for rule in app.url_map.iter_rules()
+                  if (obj := endpoint_object(app, rule.endpoint) if rule.endpoint in app.view_functions else None)
+                  and OBJECTS[obj] not in rule.arguments)
+
+
+def check_declarations(app: Flask) -> None:
+    """Refuse to build an app with an endpoint that declares no permission, or a route whose
+    URL lacks the object its permission names."""
+    undeclared = undeclared_endpoints(app)
+    if undeclared:
+        raise RuntimeError(f"endpoints without a permission declaration: {', '.join(undeclared)}")
+    misdeclared = misdeclared_routes(app)
+    if misdeclared:
+        raise RuntimeError(f"routes without the object their permission names: {', '.join(misdeclared)}")
 
 
 def load_user(session_id: str) -> Principal | None:
@@ -60,7 +94,7 @@ def load_user(session_id: str) -> Principal | None:
     user_id, _, stamp = session_id.partition(":")
     if not user_id.isdigit() or not stamp:
         return None
-    filing_id = (request.view_args or {}).get("filing_id")
+    filing_id = (request.view_args or {}).get(OBJECTS["filing"])
     principal, access = Principal.load(int(user_id), filing_id)
     if principal is None or not hmac.compare_digest(principal.stamp, stamp):
         return None
@@ -86,33 +120,30 @@ def _bearer_user() -> Principal | None:
 
 def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
     """Resolve the user and the filing, and refuse before the view runs."""
-    req = request._get_current_object()       # (every proxy lookup costs; this runs on every request)
-    endpoint = req.endpoint
+    endpoint = request.endpoint
     if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
         return None
     name = endpoint_permission(current_app, endpoint)
     if name is None:
         abort(500, "endpoint declares no permission")
-    api = req.blueprint == "api"
+    api = request.blueprint == "api"
     config = current_app.config
-    if not api and req.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
+    if not api and request.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
         csrf.protect()              # (the API authenticates each request by its token, not a cookie)
     if api:
         user = _bearer_user()
     else:
-        user = current_user._get_current_object()
-        user = user if user.is_authenticated else None
+        user = current_user if current_user.is_authenticated and bound_to_this_client() else None
     g.user = user
     if name == "public":
         return None
     if user is None:
         if api:
             abort(401)
-        return redirect(url_for("auth.signin", next=req.full_path if req.method == "GET" else None))
+        return redirect(url_for("accounts.signin", next=request.full_path if request.method == "GET" else None))
     roles = PERMISSIONS[name]
-    filing_id = (req.view_args or {}).get("filing_id")
-    if filing_id is not None:
-        row = _filing_access(user, filing_id)
+    if endpoint_object(current_app, endpoint) == "filing":
+        row = _filing_access(user, request.view_args[OBJECTS["filing"]])
         role = user.role_in(row.organization_id) if row is not None else None
         if role is None:
             abort(404)
@@ -127,6 +158,14 @@ def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
 def current_record() -> FilingRecord:
     """The ORM record of the filing the access check admitted (loaded on first use)."""
     return db.session.get(FilingRecord, g.access.id)
+
+
+def filing_item(model: type, item_id: int | str):  # noqa: ANN201 (a row of `model`)
+    """The row of the admitted filing's own `model` (render job, exhibit) with that id, else 404."""
+    item = db.session.get(model, item_id)
+    if item is None or item.filing_id != g.access.id:
+        abort(404)
+    return item
 
 
 def init_app(app: Flask) -> None:

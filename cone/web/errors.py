@@ -35,7 +35,7 @@ def api_error(status: int, message: str, path: str | None = None, **extra: objec
     return response
 
 
-def _handle_http(exc: HTTPException):  # noqa: ANN202
+def _handle_http(exc: HTTPException):
     status = exc.code or 500
     message = exc.description if status not in (500,) else TITLES[500]
     if wants_json():
@@ -48,18 +48,18 @@ def _handle_http(exc: HTTPException):  # noqa: ANN202
     return response
 
 
-def _handle_csrf(exc: CSRFError):  # noqa: ANN202
+def _handle_csrf(exc: CSRFError):
     return render_template("errors/error.html", status=400, title="This form has expired",
                            message="Go back, reload the page and submit again. " + exc.description), 400
 
 
-def _handle_input(exc: InputError):  # noqa: ANN202
+def _handle_input(exc: InputError):
     if wants_json():
         return api_error(422, exc.message, exc.path)
     return render_template("errors/error.html", status=422, title=TITLES[422], message=str(exc)), 422
 
 
-def _handle_unexpected(exc: Exception):  # noqa: ANN202
+def _handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _handle_http(exc)
     current_app.logger.exception("unhandled error")

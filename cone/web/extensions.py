@@ -20,7 +20,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (SQLAlchemy's event signature)
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """SQLite as a server database would behave: foreign keys enforced (SQLite's default is
     off, so an orphaned row would be stored without complaint), and write-ahead-log mode, in
     which readers (every request's access check) neither wait for nor block a save in another

@@ -6,17 +6,13 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-import os
 import secrets
-import threading
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, select
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy import JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -69,63 +65,23 @@ class Principal(UserMixin):
 
     @classmethod
     def load(cls, user_id: int, filing_id: int | None = None) -> tuple[Principal | None, FilingAccess | None]:
-        """The user, and the filing `filing_id` (if it exists) in the same query.
-
-        This runs on every request, so it goes straight to the driver on a pooled connection
-        (SQLAlchemy's execution layer cost twice the query itself) and never opens an ORM
-        session: a page served from the page cache needs nothing else from the database."""
-        engine = db.engine
-        sql, names, positional = _compiled_principal_query(engine.dialect)
-        params = {"user_id": user_id, "filing_id": filing_id}
-        args = [params[n] for n in names] if positional else params
-        if engine.dialect.name == "sqlite":
-            rows = _sqlite_reader(engine).execute(sql, args).fetchall()
-        else:
-            connection = engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                cursor.execute(sql, args)
-                rows = cursor.fetchall()
-                cursor.close()
-            finally:
-                connection.close()     # back to the pool, rolled back
+        """The user, and the filing `filing_id` (if it exists) in the same query."""
+        rows = db.session.execute(_principal_query(), {"user_id": user_id, "filing_id": filing_id}).all()
         if not rows:
             return None, None
-        principal = cls(rows[0][0], rows[0][1], tuple(MemberOf(r[2], r[3], r[4]) for r in rows if r[2] is not None),
-                        password_stamp(rows[0][10]))
+        first = rows[0]
+        principal = cls(first.id, first.email,
+                        tuple(MemberOf(r.organization_id, r.name, r.role) for r in rows if r.organization_id is not None),
+                        password_stamp(first.password_hash))
         access = None
-        if rows[0][5] is not None:
-            updated_at = rows[0][9]
-            if isinstance(updated_at, str):             # SQLite's driver returns the stored text
-                updated_at = dt.datetime.fromisoformat(updated_at)
-            access = FilingAccess(*rows[0][5:9], updated_at)
+        if first.f_id is not None:
+            access = FilingAccess(first.f_id, first.f_org, first.status, first.version, first.updated_at)
         return principal, access
-
-
-_readers = threading.local()
-os.register_at_fork(after_in_child=lambda: _readers.__dict__.clear())   # a connection must not cross a fork
-
-
-def _sqlite_reader(engine: Engine) -> Any:
-    """This thread's own SQLite connection for the access query, taken out of the pool once.
-
-    A SELECT outside a transaction holds no lock once its rows are fetched and sees the latest
-    commit, so the connection can stay open; a pool checkout and return cost as much as the
-    query itself. Kept per engine, and closed with it."""
-    readers = getattr(_readers, "by_engine", None)
-    if readers is None:
-        readers = _readers.by_engine = weakref.WeakKeyDictionary()
-    connection = readers.get(engine)
-    if connection is None:
-        pooled = engine.raw_connection()
-        connection = readers[engine] = pooled.dbapi_connection
-        pooled.detach()
-    return connection
 
 
 @dataclass(frozen=True)
 class FilingAccess:
-    """What the access check and page caches need of a filing, without loading the ORM object."""
+    """What the access check needs of a filing, without loading the ORM object."""
 
     id: int
     organization_id: int
@@ -135,15 +91,9 @@ class FilingAccess:
 
 
 @functools.cache
-def _compiled_principal_query(dialect: Dialect) -> tuple[str, tuple[str, ...], bool]:
-    """The SQL text of `_principal_query` for a dialect, its parameter names in order, and
-    whether the driver takes them by position."""
-    compiled = _principal_query().compile(dialect=dialect)
-    return compiled.string, tuple(compiled.positiontup or ()), compiled.positional
-
-
-@functools.cache
 def _principal_query() -> Select:
+    """A user with its memberships, and the filing `filing_id` if any, as rows of one query
+    (built once: the models it names are defined below)."""
     return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
                    FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"), FilingRecord.status,
                    FilingRecord.version, FilingRecord.updated_at, User.password_hash)
@@ -249,6 +199,10 @@ class FilingVersion(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # Derived from `document` when the version is saved (see cone.web.filings.results); NULL for older rows.
+    findings: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
+    notice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    timeline: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     author: Mapped[User] = relationship()
 
 
@@ -298,16 +252,34 @@ class RenderJob(db.Model):
     version: Mapped[int]
     final: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
-    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")   # who runs it: jobs.recover
+    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")   # the claim rendering it
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # the lease: see cone.web.rendering.jobs
     error: Mapped[str] = mapped_column(Text, default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     requested_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+DERIVED_COLUMNS = ("findings", "notice", "timeline")
+
+
+def _results_filled_in(version: FilingVersion) -> bool:
+    """True when an update of a version only fills in its derived results, stored once."""
+    for attr in inspect(version).attrs:
+        history = attr.history
+        if history.has_changes() and (attr.key not in DERIVED_COLUMNS or any(v is not None for v in history.deleted)):
+            return False
+    return True
+
+
 @event.listens_for(FilingVersion, "before_update")
+def _version_immutable(mapper, connection, target) -> None:
+    if not _results_filled_in(target):
+        raise RuntimeError("FilingVersion rows are append-only")
+
+
 @event.listens_for(FilingVersion, "before_delete")
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
-def _immutable(mapper, connection, target) -> None:  # noqa: ANN001 (SQLAlchemy event signature)
+def _immutable(mapper, connection, target) -> None:
     raise RuntimeError(f"{type(target).__name__} rows are append-only")

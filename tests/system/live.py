@@ -35,7 +35,7 @@ class LiveServer:
         self.env = {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "app",
                     "CONE_SECRET_KEY": "system-test-secret", "CONE_PUBLIC_URL": self.url,
                     "CONE_SESSION_COOKIE_SECURE": "false", "CONE_REMEMBER_COOKIE_SECURE": "false",
-                    "CONE_SIGNIN_RATE_LIMIT": "1000 per minute"}
+                    "CONE_SIGNIN_RATE_LIMIT": "1000 per minute", "CONE_RENDER_LEASE_SECONDS": "6"}
         self.env.pop("REDIS_URL", None)
         self.proc: subprocess.Popen | None = None
 

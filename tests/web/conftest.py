@@ -10,8 +10,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from cone.web import create_app, database_url
-from cone.web.cli import add_user
+from cone.web import create_app
+from cone.web.config import database_url
+from cone.web.accounts.service import add_user
 from cone.web.extensions import db
 from example_filing import complete_example
 
@@ -62,6 +63,7 @@ def make_app(database: str, **overrides):
 def app(database):
     app = make_app(database)
     yield app
+    app.extensions["cone.render_thread"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -6,10 +6,13 @@ import re
 
 import pytest
 
-from cone.web.access import EXEMPT_ENDPOINTS, PERMISSIONS, endpoint_permission, undeclared_endpoints
+from flask import Blueprint
+
+import cone.web
+from cone.web.access import EXEMPT_ENDPOINTS, PERMISSIONS, endpoint_permission, permission, undeclared_endpoints
 from cone.web.extensions import db
 from cone.web.models import Exhibit, RenderJob
-from conftest import ROLES, csrf
+from conftest import ROLES, csrf, make_app, sign_in
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -24,6 +27,43 @@ def test_an_undeclared_endpoint_is_reported_and_refused(app):
     assert undeclared_endpoints(app) == ["stray"]     # create_app raises on this list
     response = app.test_client().get("/stray")
     assert response.status_code == 500 and b"secret" not in response.data
+
+
+def _extra_blueprint(rule: str) -> Blueprint:
+    bp = Blueprint("extra", __name__)
+
+    @bp.get(rule)
+    @permission("view", obj="filing")
+    def extra(**kwargs: int) -> str:
+        return "the filing's secret"
+
+    return bp
+
+
+def test_create_app_refuses_a_route_whose_url_lacks_the_object_its_permission_names(database, monkeypatch):
+    monkeypatch.setattr(cone.web, "BLUEPRINTS", (*cone.web.BLUEPRINTS, _extra_blueprint("/extra/<int:id>")))
+    with pytest.raises(RuntimeError, match=r"/extra/<int:id> \(extra.extra: filing needs <filing_id>\)"):
+        make_app(database)
+
+
+def test_a_route_naming_its_object_is_accepted_and_the_object_is_checked(database, monkeypatch, filing_id):
+    monkeypatch.setattr(cone.web, "BLUEPRINTS", (*cone.web.BLUEPRINTS, _extra_blueprint("/extra/<int:filing_id>")))
+    app = make_app(database)
+    assert app.view_functions["extra.extra"].cone_object == "filing"
+    own, other = app.test_client(), app.test_client()
+    sign_in(own, "legal@hopewell.test")
+    sign_in(other, "legal@other.test")
+    assert own.get(f"/extra/{filing_id}").get_data(as_text=True) == "the filing's secret"
+    assert other.get(f"/extra/{filing_id}").status_code == 404
+
+
+def test_an_object_permission_must_name_its_object_and_others_must_not():
+    with pytest.raises(ValueError, match="needs object"):
+        permission("edit")
+    with pytest.raises(ValueError, match="takes no object"):
+        permission("signed_in", obj="filing")
+    with pytest.raises(ValueError, match="unknown object"):
+        permission("edit", obj="exhibit")
 
 
 def _requests(app, filing_id: int, job_id: str, exhibit_id: int) -> list[tuple[str, str, str]]:
@@ -91,7 +131,7 @@ def test_the_api_ignores_the_session_cookie(app, login, filing_id):
 
 
 def test_a_consultant_sees_each_organization_with_its_own_role(app, login, token, filing_id):
-    from cone.web.cli import add_user
+    from cone.web.accounts.service import add_user
     with app.app_context():
         add_user("legal@hopewell.test", "administrator", "Other", None)
     client = login("legal", "hopewell")

@@ -12,7 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from cone.web import create_app, database_url
+from cone.web import create_app
+from cone.web.config import database_url
 from cone.web.extensions import db
 from cone.web.models import User
 from conftest import csrf, make_app, sign_in

@@ -1,0 +1,56 @@
+"""`flask --app app cone ...`: create users and API tokens, and bootstrap a fresh install."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from ..cli import cone_cli
+from ..extensions import db
+from ..models import ROLES, User
+from .service import add_user, issue_token
+
+
+@cone_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--org", "org_name", required=True, help="Organization name (created if new).")
+@click.option("--password", help="Prompted for when not given.")
+def create_user(email: str, role: str, org_name: str, password: str | None) -> None:
+    """Create a user, or give an existing user a role in another organization."""
+    if "@" not in email:
+        raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
+    exists = db.session.scalar(select(User).where(User.email == email.lower())) is not None
+    if not exists and not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _, created = add_user(email, role, org_name, password)
+    click.echo(f"{'Created' if created else 'Updated'} {email.lower()}: {role} in {org_name}")
+
+
+@cone_cli.command("create-token")
+@click.argument("email")
+@click.option("--label", default="cli", help="A name to recognise the token by.")
+def create_token(email: str, label: str) -> None:
+    """Print a new API token for a user (shown once)."""
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    click.echo(issue_token(user.id, label))
+
+
+@cone_cli.command("bootstrap")
+@click.option("--email", default="admin@example.org", show_default=True)
+@click.option("--org", "org_name", default="My organization", show_default=True)
+@click.option("--url", help="Address the app is served at (default: the PUBLIC_URL setting).")
+def bootstrap(email: str, org_name: str, url: str | None) -> None:
+    """On a fresh install, create a first administrator and print how to sign in (once)."""
+    url = (url or current_app.config["PUBLIC_URL"]).rstrip("/")
+    if db.session.scalar(select(User).limit(1)) is not None:
+        click.echo(f"cone is set up: sign in at {url}/signin (add users with `flask --app app cone create-user`).")
+        return
+    password = secrets.token_urlsafe(12)
+    add_user(email, "administrator", org_name, password)
+    click.echo(f"Sign in at {url}/signin\n  e-mail:   {email}\n  password: {password}\n"
+               "This password is shown only once.")

@@ -1,0 +1,56 @@
+"""Account changes: users and their roles, passwords, API tokens."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApiToken, Membership, Organization, User
+
+
+def add_user(email: str, role: str, org_name: str, password: str | None) -> tuple[User, bool]:
+    """Create the user (or find it) and give it `role` in the organization; True when created."""
+    org = db.session.scalar(select(Organization).where(Organization.name == org_name))
+    if org is None:
+        org = Organization(name=org_name)
+        db.session.add(org)
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    created = user is None
+    if created:
+        user = User(email=email.lower(), name=email.split("@")[0])
+        user.set_password(password or secrets.token_urlsafe(12))
+        db.session.add(user)
+    elif password:
+        user.set_password(password)
+    db.session.flush()
+    membership = next((m for m in user.memberships if m.organization_id == org.id), None)
+    if membership is None:
+        user.memberships.append(Membership(organization=org, role=role))
+    else:
+        membership.role = role
+    db.session.commit()
+    return user, created
+
+
+def issue_token(user_id: int, label: str) -> str:
+    """A new API token of the user; its secret is returned once and never stored."""
+    secret = ApiToken.issue(user_id, label)
+    db.session.commit()
+    return secret
+
+
+def revoke_token(user_id: int, token_id: int) -> ApiToken | None:
+    """Delete the user's own token `token_id`; None when the user has no such token."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        return None
+    db.session.delete(token)
+    db.session.commit()
+    return token
+
+
+def change_password(user: User, password: str) -> None:
+    """A new password, which changes the session stamp: the user's other sessions end."""
+    user.set_password(password)
+    db.session.commit()

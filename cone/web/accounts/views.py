@@ -1,0 +1,99 @@
+"""Signing in and out, and the account page with API tokens."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import logout_user
+from sqlalchemy import func, select
+
+from . import service, throttle
+from ..access import permission
+from ..extensions import db
+from ..models import ApiToken, User
+from .forms import PasswordForm, SignInForm, TokenForm
+from .sessions import sign_in
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return None
+    return target
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@permission("public")
+def signin():  # noqa: ANN201
+    if request.method == "POST":
+        throttle.check("signin", "SIGNIN_RATE_LIMIT")
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        if user is not None and user.check_password(form.password.data):
+            sign_in(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
+        error = "The e-mail address or password is not right"
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/signin.html", form=form, error=error), status
+
+
+@bp.post("/signout")
+@permission("signed_in")
+def signout():  # noqa: ANN201
+    logout_user()
+    flash("You have signed out.")
+    return redirect(url_for("accounts.signin"))
+
+
+def _account_page(form: TokenForm, password_form: PasswordForm, new_token: str | None = None, status: int = 200):
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
+    fields = [f for f in password_form if f.name != "csrf_token"]
+    return render_template("accounts/account.html", form=form, password_form=password_form, password_fields=fields,
+                           password_errors={f.name: f.errors[0] for f in fields if f.errors},
+                           password_labels={f.name: f.label.text for f in fields}, tokens=tokens,
+                           new_token=new_token), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@permission("signed_in")
+def account():  # noqa: ANN201
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = service.issue_token(g.user.id, form.label.data.strip())
+    return _account_page(form, PasswordForm(formdata=None), new_token, 422 if form.errors else 200)
+
+
+@bp.post("/account/password")
+@permission("signed_in")
+def change_password():  # noqa: ANN201
+    """A new password; every other session of the user is signed out (the session's user id
+    carries the password's stamp), this one signs in again with the new one."""
+    throttle.check("signin", "SIGNIN_RATE_LIMIT")      # the current password is guessed here too
+    form = PasswordForm()
+    user = db.session.get(User, g.user.id)
+    if form.validate_on_submit():
+        if not user.check_password(form.current.data):
+            form.current.errors.append("The current password is not right")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Choose a password other than the current one")
+        else:
+            service.change_password(user, form.new.data)
+            sign_in(user)
+            flash("Your password is changed. Your other sessions are signed out.")
+            return redirect(url_for("accounts.account"))
+    return _account_page(TokenForm(formdata=None), form, status=422)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@permission("signed_in")
+def revoke_token(token_id: int):  # noqa: ANN201
+    token = service.revoke_token(g.user.id, token_id)
+    if token is None:
+        return render_template("errors/error.html", status=404, title="Page not found", message=""), 404
+    flash(f"Token “{token.label}” revoked.")
+    return redirect(url_for("accounts.account"))

@@ -1,0 +1,92 @@
+"""The OpenAPI 3.1 document of the JSON API, with the cone.filing/1 schema from its models."""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from ...filing.models import Filing
+
+ERR = {"$ref": "#/components/responses/Error"}
+
+
+def _ok(description: str, schema: dict[str, Any] | None = None, media: str = "application/json") -> dict[str, Any]:
+    out: dict[str, Any] = {"description": description}
+    if schema is not None:
+        out["content"] = {media: {"schema": schema}}
+    return out
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(c): ERR for c in codes}
+
+
+ID = [{"name": "filing_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+RESOURCE = {"$ref": "#/components/schemas/FilingResource"}
+
+
+@functools.cache
+def document() -> dict[str, Any]:
+    schema = Filing.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Filing"}}}}
+    obj = {"type": "object"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "cone API", "version": "1",
+                 "description": "Certificate-of-Need filings in the cone.filing/1 format. Authenticate with "
+                                "`Authorization: Bearer TOKEN` (create tokens on the account page or with "
+                                "`flask --app app cone create-token EMAIL`)."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/filings": {
+                "get": {"summary": "Filings of your organizations", "responses": {"200": _ok("The filings", obj), **_errors(401)}},
+                "post": {"summary": "Create a filing from a cone.filing/1 document",
+                         "parameters": [{"name": "organization", "in": "query", "required": False, "schema": {"type": "string"},
+                                         "description": "Needed when you administer several organizations."}],
+                         "requestBody": body,
+                         "responses": {"201": _ok("Created; `id` names the filing", RESOURCE),
+                                       **_errors(400, 401, 403, 413, 415, 422)}},
+            },
+            "/filings/{filing_id}": {
+                "parameters": ID,
+                "get": {"summary": "The filing and its latest version (ETag: the version number)",
+                        "responses": {"200": _ok("The filing", RESOURCE), **_errors(401, 404)}},
+                "put": {"summary": "Replace the filing's facts with a new version (administrators only)",
+                        "parameters": [{"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                                        "description": "The ETag (version) the change is based on; 409 if it is stale."}],
+                        "requestBody": body,
+                        "responses": {"200": _ok("Saved", RESOURCE), **_errors(400, 401, 403, 404, 409, 413, 415, 422)}},
+            },
+            "/filings/{filing_id}/findings": {"parameters": ID, "get": {
+                "summary": "Checklist findings, each with its rule and citation",
+                "responses": {"200": _ok("Findings", obj), **_errors(401, 404)}}},
+            "/filings/{filing_id}/notice": {"parameters": ID, "get": {
+                "summary": "The public notice as text and escaped HTML",
+                "responses": {"200": _ok("Notice", obj), **_errors(401, 404)}}},
+            "/filings/{filing_id}/timeline": {"parameters": ID, "get": {
+                "summary": "Fee and dated steps", "responses": {"200": _ok("Timeline", obj), **_errors(401, 404)}}},
+            "/filings/{filing_id}/pdf": {"parameters": [*ID, {"name": "final", "in": "query", "required": False,
+                                                             "schema": {"type": "boolean"}}], "get": {
+                "summary": "The application PDF: 202 with a status URL in Location while it renders, then the PDF",
+                "responses": {"200": _ok("The PDF", {"type": "string", "format": "binary"}, "application/pdf"),
+                              "202": _ok("Rendering; poll the Location header", obj), **_errors(401, 404, 409)}}},
+            "/filings/{filing_id}/jobs/{job_id}": {"parameters": [*ID, {"name": "job_id", "in": "path", "required": True,
+                                                                        "schema": {"type": "string"}}], "get": {
+                "summary": "Status of a PDF render", "responses": {"200": _ok("Job status", obj), **_errors(401, 404)}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": _ok("Error, naming the field path when one is at fault", {
+                "type": "object", "properties": {"error": {"type": "object", "properties": {
+                    "status": {"type": "integer"}, "message": {"type": "string"}, "path": {"type": "string"}}}}})},
+            "schemas": {
+                **defs,
+                "Filing": schema,
+                "FilingResource": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "organization": {"type": "string"}, "status": {"type": "string"},
+                    "version": {"type": "integer"}, "updated_at": {"type": "string"}, "links": obj,
+                    "filing": {"$ref": "#/components/schemas/Filing"}}},
+            },
+        },
+    }

@@ -1,0 +1,188 @@
+"""JSON API under /api/v1: bearer tokens, the same validation and permissions as the forms."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from sqlalchemy import select
+
+from ...rules.checklist import findings_json, pack_for
+from ...filing.errors import InputError
+from ...filing.models import Filing
+from ...filing.parser import parse_filing
+from ..access import current_record, filing_item, permission
+from ..errors import api_error
+from ..extensions import db
+from ..filings.service import Conflict, NotEditable, create_filing, current_filing, ensure_editable, save_version, version_results
+from ..filings.workflow import STATUS_LABELS
+from ..models import FilingRecord, FilingVersion, RenderJob
+from ..rendering.service import FinalNeedsApproval, download_name, ensure_final_allowed, latest_job, start_render
+from .openapi import document as openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_BODY = 1024 * 1024
+
+
+def _body() -> Filing:
+    """The request body as a Filing for a known pack; InputError (422) names the JSON path."""
+    if request.content_length and request.content_length > MAX_BODY:
+        abort(413, f"a filing document is at most {MAX_BODY:,} bytes")
+    if not request.mimetype or request.mimetype != "application/json":
+        abort(415, "send the cone.filing/1 document as application/json")
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY:
+        abort(413, f"a filing document is at most {MAX_BODY:,} bytes")
+    try:
+        data = json.loads(raw, parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:
+        abort(400, f"not valid JSON: {exc}")
+    filing = parse_filing(data)
+    pack_for(filing)
+    return filing
+
+
+def _resource(record: FilingRecord, status: int = 200, version: int | None = None) -> Response:
+    """The filing at `version` (default: the latest), its number in the body and the ETag alike.
+    A save reports the version it made, not whatever a concurrent save made since."""
+    number = record.version if version is None else version
+    document = db.session.scalar(select(FilingVersion.document).filter_by(filing_id=record.id, number=number))
+    response = jsonify({
+        "id": record.id,
+        "organization": record.organization.name,
+        "status": record.status,
+        "version": number,
+        "updated_at": record.updated_at.isoformat(timespec="seconds") + "Z",
+        "links": {"self": url_for("api.get_filing", filing_id=record.id), "findings": url_for("api.findings", filing_id=record.id),
+                  "notice": url_for("api.notice", filing_id=record.id), "timeline": url_for("api.timeline", filing_id=record.id),
+                  "pdf": url_for("api.pdf", filing_id=record.id)},
+        "filing": json.loads(document),
+    })
+    response.status_code = status
+    response.headers["ETag"] = f'"{number}"'
+    return response
+
+
+@bp.errorhandler(InputError)
+def _input_error(exc: InputError) -> Response:
+    return api_error(422, exc.message, exc.path)
+
+
+@bp.get("/openapi.json")
+@permission("public")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.get("/filings")
+@permission("signed_in")
+def list_filings() -> Response:
+    org_ids = [m.organization_id for m in g.user.memberships]
+    records = db.session.scalars(select(FilingRecord).where(FilingRecord.organization_id.in_(org_ids))
+                                 .order_by(FilingRecord.id)).all()
+    return jsonify({"filings": [{"id": r.id, "organization": r.organization.name, "status": r.status,
+                                 "version": r.version, "self": url_for("api.get_filing", filing_id=r.id)}
+                                for r in records]})
+
+
+@bp.post("/filings")
+@permission("create")
+def create() -> Response:
+    orgs = g.user.organizations("administrator")
+    wanted = request.args.get("organization")
+    if wanted is None and len(orgs) > 1:
+        return api_error(422, "you administer several organizations; name one with ?organization=NAME", "organization")
+    org = orgs[0] if wanted is None else next((o for o in orgs if o.name == wanted), None)
+    if org is None:
+        return api_error(422, f"you are not an administrator of organization '{wanted}'", "organization")
+    record = create_filing(org.organization_id, _body(), g.user)
+    response = _resource(record, 201)
+    response.headers["Location"] = url_for("api.get_filing", filing_id=record.id)
+    return response
+
+
+@bp.get("/filings/<int:filing_id>")
+@permission("view", obj="filing")
+def get_filing(filing_id: int) -> Response:
+    return _resource(current_record())
+
+
+@bp.put("/filings/<int:filing_id>")
+@permission("edit", obj="filing")
+def put_filing(filing_id: int) -> Response:
+    record = current_record()
+    try:
+        ensure_editable(record)
+    except NotEditable as exc:
+        return api_error(409, f"the filing is {STATUS_LABELS[exc.status].lower()} and cannot be changed", "status")
+    base = record.version
+    if request.if_match and not request.if_match.star_tag:
+        tags = [t.strip('"') for t in request.if_match.as_set()]
+        if str(record.version) not in tags:
+            return api_error(409, f"the filing is at version {record.version}, not {', '.join(tags)}; "
+                                  "GET it again and reapply your change", current_version=record.version)
+    filing = _body()
+    try:
+        saved = save_version(record, filing, g.user, base, note="API")
+    except Conflict as exc:
+        return api_error(409, str(exc), current_version=exc.current)
+    return _resource(record, version=base + 1 if saved else base)
+
+
+@bp.get("/filings/<int:filing_id>/findings")
+@permission("view", obj="filing")
+def findings(filing_id: int) -> Response:
+    results = version_results(current_filing(current_record())[1])
+    return jsonify({"version": current_record().version, "has_errors": results.has_errors,
+                    "findings": findings_json(results.findings)})
+
+
+@bp.get("/filings/<int:filing_id>/notice")
+@permission("view", obj="filing")
+def notice(filing_id: int) -> Response:
+    n = version_results(current_filing(current_record())[1]).notice
+    return jsonify({"version": current_record().version, "text": n.text, "html": n.html, "missing": list(n.missing)})
+
+
+@bp.get("/filings/<int:filing_id>/timeline")
+@permission("view", obj="filing")
+def timeline(filing_id: int) -> Response:
+    return jsonify({"version": current_record().version, **version_results(current_filing(current_record())[1]).timeline})
+
+
+@bp.get("/filings/<int:filing_id>/pdf")
+@permission("view", obj="filing")
+def pdf(filing_id: int) -> Response:
+    """The PDF of the latest version: 202 with a status URL while it renders, then the PDF."""
+    record = current_record()
+    final = request.args.get("final", "false").lower() in ("1", "true", "yes")
+    try:
+        ensure_final_allowed(record, final)
+    except FinalNeedsApproval as exc:
+        return api_error(409, str(exc), "status")
+    job = latest_job(record, final)
+    if job is not None and job.status == "done":
+        return Response(job.pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename={download_name(job)}"})
+    if job is not None and job.status == "failed":
+        return api_error(409, job.error, job=job.id)
+    if job is None:
+        job = start_render(record, final, g.user)
+    status_url = url_for("api.job_status", filing_id=record.id, job_id=job.id)
+    response = jsonify({"status": job.status, "job": job.id, "status_url": status_url})
+    response.status_code = 202
+    response.headers["Location"] = status_url
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+@bp.get("/filings/<int:filing_id>/jobs/<job_id>")
+@permission("view", obj="filing")
+def job_status(filing_id: int, job_id: str) -> Response:
+    job = filing_item(RenderJob, job_id)
+    body = {"job": job.id, "status": job.status, "version": job.version, "final": job.final}
+    if job.status == "done":
+        body["pdf"] = url_for("api.pdf", filing_id=filing_id, final="true" if job.final else "false")
+    if job.status == "failed":
+        body["error"] = job.error
+    return jsonify(body)

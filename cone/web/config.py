@@ -1,0 +1,65 @@
+"""The app's configuration: defaults, then `CONE_*` environment variables (a `.env` file is
+read by the `flask` command), `DATABASE_URL` and `REDIS_URL`; tests pass a mapping instead."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "WTF_CSRF_TIME_LIMIT": None,          # a long form session must not lose its answers to an expired token
+    "WTF_CSRF_CHECK_DEFAULT": False,      # checked by access.authorize, for the methods that change things
+    "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # an exhibit of up to cone.pdf.MAX_EXHIBIT_BYTES (50 MB) and the form
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SIGNIN_RATE_LIMIT": "10 per minute",
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "TRUSTED_PROXIES": 0,
+    "RENDER_LEASE_SECONDS": 30,           # a render job's lease, renewed by its worker: see rendering.jobs
+}
+
+
+def database_url(url: str | None, instance_path: str) -> str:
+    """DATABASE_URL with the psycopg 3 driver named; SQLite in the instance folder when unset."""
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'cone.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: str) -> str:
+    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Fill in `app.config`: the defaults, then the environment or `test_config`."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_prefixed_env("CONE")
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(os.environ.get("DATABASE_URL"), app.instance_path))
+        if os.environ.get("REDIS_URL"):
+            app.config.setdefault("REDIS_URL", os.environ["REDIS_URL"])
+    else:
+        app.config.update(test_config)
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path))
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})   # survive server restarts
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")

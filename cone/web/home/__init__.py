@@ -1,0 +1,1 @@
+"""The front door and the health check."""

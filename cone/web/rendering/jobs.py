@@ -1,0 +1,184 @@
+"""PDF rendering off the request: RQ workers when REDIS_URL is set, else an in-process thread.
+
+A job is held by a lease: whoever renders it holds `claimed_until` and renews it while it
+renders; a queued job has a lease too, for the time it may wait. A job whose lease ran out
+(its worker was killed) is queued again by the worker side: when a render is requested, by
+the in-process worker's sweep, and by `flask cone requeue-renders` (run it from cron with RQ).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, current_app
+from redis import Redis
+from rq import Queue
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from ... import pdf
+from ...rules.checklist import pack_for
+from ...filing.errors import InputError
+from ...filing.parser import loads
+from ..extensions import db
+from ..models import Exhibit, FilingVersion, RenderJob, utcnow
+
+PENDING = ("queued", "running")
+
+
+def lease_seconds() -> int:
+    return int(current_app.config["RENDER_LEASE_SECONDS"])
+
+
+def _until(seconds: int) -> dt.datetime:
+    return utcnow() + dt.timedelta(seconds=seconds)
+
+
+class RenderThread:
+    """The in-process worker of one app: renders its jobs one at a time in the app's context,
+    and, once the app serves requests, sweeps for jobs whose lease ran out."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cone-render")
+        self.stopped = threading.Event()
+        self.sweeper: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, job_id: str) -> None:
+        self.executor.submit(self._in_app, job_id)
+
+    def _in_app(self, job_id: str) -> None:
+        with self.app.app_context():
+            render(job_id)
+
+    def start_sweeping(self) -> None:
+        """Start the sweep (once per process) when this app renders in-process."""
+        if self.sweeper is not None or self.app.config["RENDER_WORKER"] != "thread":
+            return
+        with self.lock:
+            if self.sweeper is None:
+                self.sweeper = threading.Thread(target=self._sweep, name="cone-render-sweep", daemon=True)
+                self.sweeper.start()
+
+    def _sweep(self) -> None:
+        with self.app.app_context():
+            interval = max(1, lease_seconds() // 2)
+            while not self.stopped.wait(interval):
+                try:
+                    requeue_expired()
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    self.app.logger.exception("sweeping render jobs failed")
+                finally:
+                    db.session.remove()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.executor.shutdown(wait=True)
+
+
+def init_app(app: Flask) -> None:
+    worker = app.extensions["cone.render_thread"] = RenderThread(app)
+    app.before_request(worker.start_sweeping)
+
+
+def new_job(filing_id: int, version: int, final: bool, requested_by: str) -> RenderJob:
+    """A queued job (not yet committed), with the lease of a job waiting for its worker."""
+    return RenderJob(filing_id=filing_id, version=version, final=final, requested_by=requested_by,
+                     claimed_until=_until(lease_seconds()))
+
+
+def enqueue(job_id: str) -> None:
+    """Hand a queued job to the configured worker: rq, thread, or inline (tests)."""
+    config = current_app.config
+    worker = config["RENDER_WORKER"]
+    if worker == "inline":
+        render(job_id)
+    elif worker == "rq":
+        Queue("cone", connection=Redis.from_url(config["REDIS_URL"])).enqueue(
+            "cone.web.rendering.worker.run_job", job_id, job_timeout=600)
+    else:
+        current_app.extensions["cone.render_thread"].submit(job_id)
+
+
+def requeue_expired() -> list[str]:
+    """Queue again every pending job whose lease ran out; the ids of those queued."""
+    now = utcnow()
+    expired = db.session.execute(select(RenderJob.id, RenderJob.claimed_until).where(
+        RenderJob.status.in_(PENDING),
+        (RenderJob.claimed_until < now) | RenderJob.claimed_until.is_(None))).all()
+    requeued = []
+    for job_id, until in expired:
+        same_lease = RenderJob.claimed_until.is_(None) if until is None else RenderJob.claimed_until == until
+        taken = db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.status.in_(PENDING), same_lease)
+                                   .values(status="queued", owner="", claimed_until=_until(lease_seconds())))
+        db.session.commit()
+        if taken.rowcount == 1:            # (another sweeper may have taken it first)
+            current_app.logger.warning("render job %s lost its worker; queued again", job_id)
+            enqueue(job_id)
+            requeued.append(job_id)
+    return requeued
+
+
+class Lease:
+    """While the block runs, a thread renews the job's lease for the claim `owner`."""
+
+    def __init__(self, engine: Engine, job_id: str, owner: str, seconds: int) -> None:
+        self.engine, self.job_id, self.owner, self.seconds = engine, job_id, owner, seconds
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"cone-lease-{job_id[:8]}", daemon=True)
+
+    def _renew(self) -> None:
+        while not self.done.wait(max(1, self.seconds // 3)):
+            with self.engine.begin() as connection:
+                connection.execute(update(RenderJob).where(RenderJob.id == self.job_id, RenderJob.owner == self.owner)
+                                   .values(claimed_until=_until(self.seconds)))
+
+    def __enter__(self) -> Lease:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def render(job_id: str) -> None:
+    """Claim a queued job, render its filing version into a PDF while renewing the lease, and
+    store the PDF (or the reason it failed) unless the claim was lost meanwhile."""
+    owner, seconds = secrets.token_hex(8), lease_seconds()
+    claimed = db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.status == "queued")
+                                 .values(status="running", owner=owner, claimed_until=_until(seconds)))
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return
+    job = db.session.get(RenderJob, job_id)
+    with Lease(db.engine, job_id, owner, seconds):
+        status, error, document = _render(job)
+    db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.owner == owner)
+                       .values(status=status, error=error, pdf=document, claimed_until=None))
+    db.session.commit()
+
+
+def _render(job: RenderJob) -> tuple[str, str, bytes | None]:
+    """The job's outcome: (status, error, PDF)."""
+    try:
+        version = db.session.scalar(select(FilingVersion).filter_by(filing_id=job.filing_id, number=job.version))
+        filing = loads(version.document)
+        exhibits = db.session.scalars(select(Exhibit).filter_by(filing_id=job.filing_id).order_by(Exhibit.id))
+        document = pdf.render_packet(filing, pack_for(filing), final=job.final,
+                                     exhibits=[(e.name, e.data) for e in exhibits])
+        return "done", "", document
+    except pdf.FinalBlocked as exc:
+        errors = [f for f in exc.findings if f.severity == "error"]
+        return "failed", f"The final PDF is blocked: {len(errors)} checklist error(s) remain.", None
+    except InputError as exc:
+        return "failed", str(exc), None
+    except Exception:
+        current_app.logger.exception("render job %s failed", job.id)
+        return "failed", "Rendering failed; the error was logged for the administrator.", None
+    finally:
+        db.session.rollback()        # end the read transaction: the result is stored by the claim's owner

@@ -84,7 +84,7 @@ def test_import_of_a_foreign_pdf_exits_2(tmp_path, capsys):
 
 def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
     """Nothing time- or process-dependent (a font's save timestamp, hash order) reaches the file,
-    and a font subset kept in the user cache gives the bytes a fresh one does."""
+    and every run gives the same bytes."""
     import os
     import subprocess
     import sys
@@ -98,7 +98,6 @@ def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
                        env={**os.environ, "CONE_CACHE_DIR": str(tmp_path / cache)})
         outputs.append(out.read_bytes())
         time.sleep(1.1 if i == 0 else 0)          # font timestamps have one-second resolution
-    assert len(list((tmp_path / "a" / "stamp").iterdir())) == 1      # the second run in "a" read it
     assert outputs[0] == outputs[1] == outputs[2]
 
 

@@ -8,7 +8,8 @@ own: sampling costs CPU, so the timed runs go unsampled), Playwright `page.pdf()
 already running Chromium for the same HTML, and the whole-process time of `chromium
 --headless --print-to-pdf` against `cone pdf --no-cache` (run in pairs, so each ratio
 compares two runs on the same state of the machine), with the ratios the issue sets as
-targets. Needs Debian's chromium (/usr/bin/chromium).
+targets, and the same for `cone pdf` on a filing edited in one field with the part cache of
+the previous run on disk. Needs Debian's chromium (/usr/bin/chromium).
 
     .venv/bin/python benchmarks/pdf.py [--repeat 5]
 """
@@ -104,9 +105,17 @@ class PeakMemory:
 
 
 def app_processes() -> list[int]:
-    """This process and the render workers (not Playwright's browser, also a child of this process)."""
-    pool = workers._pool
-    return [os.getpid()] + ([p.pid for p in pool._pool] if pool is not None else [])
+    """This process and its Python children: the render pool's fork server, workers and resource
+    tracker (not Playwright's driver and browser, also children of this process)."""
+    python = os.path.realpath(sys.executable)
+    found = []
+    for pid in _descendants(os.getpid()):
+        try:
+            if os.path.realpath(f"/proc/{pid}/exe") == python:
+                found.append(pid)
+        except OSError:
+            pass
+    return found
 
 
 def timed(fn, repeat: int) -> float:
@@ -149,15 +158,15 @@ def chromium_print(html: Path, out: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def cone_args(src: Path, out: Path, exhibits: list[Path]) -> list[str]:
-    args = [sys.executable, "-m", "cone.cli", "pdf", str(src), "-o", str(out), "--no-cache"]
+def cone_args(src: Path, out: Path, exhibits: list[Path], cache: bool = False) -> list[str]:
+    args = [sys.executable, "-m", "cone.cli", "pdf", str(src), "-o", str(out)] + ([] if cache else ["--no-cache"])
     for path in exhibits:
         args += ["--exhibit", f"{path.stem}={path}"]
     return args
 
 
-def cone_process(args: list[str]) -> None:
-    process = subprocess.run(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def cone_process(args: list[str], env: dict[str, str] | None = None) -> None:
+    process = subprocess.run(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     if process.returncode not in (0, 1):
         raise SystemExit(f"cone pdf failed: {process.stderr.decode()}")
 
@@ -223,11 +232,26 @@ def bench(name: str, data: dict, exhibits: dict[str, bytes], tmp: Path, repeat: 
     args = cone_args(src, tmp / f"{name}.cone.pdf", exhibit_paths)
     chromium_whole, cone_whole, whole_ratio = paired(lambda: chromium_print(html_path, tmp / f"{name}.chromium.pdf"),
                                                      lambda: cone_process(args), repeat)
+
+    # `cone pdf` on an edited filing: the part cache on disk holds the previous run's parts.
+    edited = tmp / f"{name}.edited.json"
+    cached_env = {**os.environ, "CONE_CACHE_DIR": str(tmp / f"{name}.cache")}
+    cached_args = cone_args(edited, tmp / f"{name}.cone-edited.pdf", exhibit_paths, cache=True)
+
+    def edit_and_render() -> None:
+        changed = copy.deepcopy(data)
+        changed["site"]["street"] = f"{data['site']['street']} Revision {next(edits)}."
+        edited.write_text(json.dumps(changed, default=str), encoding="utf-8")
+        cone_process(cached_args, cached_env)
+    edit_and_render()                                                     # fill the part cache
+    _, edited_whole, edited_ratio = paired(lambda: chromium_print(html_path, tmp / f"{name}.chromium.pdf"),
+                                           edit_and_render, repeat)
     return {"name": name, "pages": pages, "exhibit_pages": sum(len(PdfReader(io.BytesIO(b)).pages) for b in exhibits.values()),
             "full": full, "rerender_short": rerender_short, "rerender_long": rerender_long,
             "description_chars": len(data["project"].get("description", "")), "app_peak_pss": memory.pss, "app_peak_rss": memory.rss,
             "warm_pdf": warm_pdf, "reload_pdf": reload_pdf, "chromium_whole": chromium_whole,
-            "cone_whole": cone_whole, "whole_ratio": whole_ratio, "cone_peak_pss": cone_peak_memory(args)}
+            "cone_whole": cone_whole, "whole_ratio": whole_ratio, "edited_whole": edited_whole,
+            "edited_ratio": edited_ratio, "cone_peak_pss": cone_peak_memory(args)}
 
 
 def report(r: dict) -> None:
@@ -244,6 +268,8 @@ def report(r: dict) -> None:
     print(f"  chromium --print-to-pdf, whole process      {r['chromium_whole'] * 1000:8.0f} ms   (HTML of the packet's own pages)")
     print(f"  cone pdf --no-cache, whole process          {r['cone_whole'] * 1000:8.0f} ms   (with exhibits merged)")
     print(f"  ratio cone pdf / chromium                   {r['whole_ratio']:8.2f}x   (target <= 1.0x; median of paired runs)")
+    print(f"  cone pdf, one field edited, part cache      {r['edited_whole'] * 1000:8.0f} ms   (the previous run's parts on disk)")
+    print(f"  ratio edited cone pdf / chromium            {r['edited_ratio']:8.2f}x   (target <= 1.0x; median of paired runs)")
     print(f"  peak memory, app process tree               {r['app_peak_pss'] / mb:8.0f} MB PSS ({r['app_peak_rss'] / mb:.0f} MB RSS sum)")
     print(f"  peak memory, cone pdf process tree          {r['cone_peak_pss'] / mb:8.0f} MB PSS   (target < 400 MB for 200 pages)")
 

@@ -6,9 +6,7 @@ findings (printed), 2 the input cannot be used (one line on stderr naming file a
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -232,25 +230,12 @@ def _leave(signum: int, frame: object) -> NoReturn:
 
 
 def run() -> NoReturn:
-    """The `cone` command: main(), then leave without tearing the interpreter down.
-
-    With WeasyPrint, pikepdf and pydantic loaded, Python's orderly shutdown (freeing every
-    object, module by module) took about 0.1 s of each `cone pdf`, for nothing: by then the
-    output is written and closed. The exit handlers still run (they stop the render workers),
-    also when the command is terminated (kill, `timeout`, a closed terminal): the render
-    workers run in a process group of their own and would otherwise go on with the batch in
-    hand. (Here, not in main(), which tests call in their own process.)
-    """
+    """The `cone` command. Terminated (kill, `timeout`, a closed terminal), it leaves as it would
+    on its own, through the exit handlers, so that they stop the render workers. (Here, not in
+    main(), which tests call in their own process.)"""
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _leave)
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):   # a reader that went away, or a closed stream
-            pass
-    atexit._run_exitfuncs()
-    os._exit(code)
+    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -1,89 +1,39 @@
 """Stamp "Page X of Y" on every page of the merged packet, exhibits included.
 
 The totals are known only after merging, so the numbers are drawn directly into each
-page's content with a subset of the bundled Liberation Sans (embedded, WinAnsi-encoded,
-so the text stays searchable and the file stays PDF/A). This costs microseconds per page,
-where laying out N pages of page numbers in WeasyPrint would cost seconds for a long packet.
+page's content with a subset of the bundled Liberation Sans, made once by
+tools/gen_page_number_font.py (embedded, WinAnsi-encoded, so the text stays searchable and
+the file stays PDF/A). This costs microseconds per page, where laying out N pages of page
+numbers in WeasyPrint would cost seconds for a long packet.
 """
 from __future__ import annotations
 
-import base64
 import functools
-import io
 import json
-import os
-from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from ..userdirs import cache_root
 from . import ASSETS
-from .cache import content_key
 
-FONT = ASSETS / "fonts" / "LiberationSans-Regular.ttf"
-CHARS = "Page of 0123456789"
+PROGRAM = ASSETS / "page-number.ttf"     # made by tools/gen_page_number_font.py, with:
+METRICS = ASSETS / "page-number.json"    # its characters, advance widths and descriptor metrics
 SIZE = 8.5
 RIGHT = 540.0        # the right margin of the packet's pages (1 in from the edge of Letter)
 BASELINE = 37.0      # the footer line the chrome draws (see .chrome-foot in packet.css)
 
 
 @functools.cache
-def _font() -> tuple[bytes, dict[str, float], dict[str, object]]:
-    """The subset font program, the advance width of each character and the descriptor's metrics
-    (both in PDF text space, 1000 per em), kept in the user cache: importing fontTools'
-    subsetter alone took a tenth of a `cone pdf` run. The key covers the font file, the
-    fontTools version and this module (the characters and the subsetting options), so the bytes
-    are what a fresh subset would give."""
-    import fontTools
-
-    key = content_key(FONT.read_bytes(), fontTools.version, Path(__file__).read_bytes())
-    path = cache_root() / "stamp" / f"{key[:32]}.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        return base64.b64decode(saved["program"]), saved["widths"], saved["metrics"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    program, widths, metrics = _subset()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({"program": base64.b64encode(program).decode(), "widths": widths,
-                                   "metrics": metrics}), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass                  # a read-only home: subset again next time
-    return program, widths, metrics
-
-
-def _subset() -> tuple[bytes, dict[str, float], dict[str, object]]:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(FONT, lazy=True, recalcTimestamp=False)   # a save-time timestamp would change every packet
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.hinting = False
-    options.layout_features = []      # plain digits and letters: no shaping tables needed (and 15x faster)
-    options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern", "DSIG"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=CHARS)
-    subsetter.subset(font)
-    scale = 1000 / font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    widths = {c: font["hmtx"][cmap[ord(c)]][0] * scale for c in set(CHARS)}
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
-    metrics = {"FontBBox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
-               "Ascent": round(hhea.ascent * scale), "Descent": round(hhea.descent * scale),
-               "CapHeight": round(os2.sCapHeight * scale), "ItalicAngle": font["post"].italicAngle}
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue(), widths, metrics
+def _font() -> tuple[bytes, str, dict[str, float], dict[str, object]]:
+    """The subset font program, its characters, the advance width of each and the descriptor's
+    metrics (both in PDF text space, 1000 per em)."""
+    described = json.loads(METRICS.read_text(encoding="utf-8"))
+    return PROGRAM.read_bytes(), described["chars"], described["widths"], described["metrics"]
 
 
 def _font_dict(pdf: pikepdf.Pdf) -> pikepdf.Object:
-    program, widths, metrics = _font()
-    first, last = ord(min(CHARS)), ord(max(CHARS))
+    program, chars, widths, metrics = _font()
+    first, last = ord(min(chars)), ord(max(chars))
     stream = pikepdf.Stream(pdf, program)
     stream.Length1 = len(program)
     descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/CONEPN+LiberationSans"), Flags=32,  # nonsymbolic
@@ -99,7 +49,7 @@ def _font_dict(pdf: pikepdf.Pdf) -> pikepdf.Object:
 
 def stamp_page_numbers(pdf: pikepdf.Pdf) -> None:
     """Draw "Page X of Y" right-aligned on the footer line of every page."""
-    _, widths, _ = _font()
+    widths = _font()[2]
     font = _font_dict(pdf)
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, 1):

@@ -22,16 +22,6 @@ PACK = get_pack("CT")
 _EXAMPLE = complete_example(parse_float=Decimal)
 
 
-@pytest.fixture(params=["forked", "forkserver"])
-def pool_kind(request, monkeypatch):
-    """Each kind of render pool, started afresh: forked from a host child of a single-threaded
-    caller (the CLI), or from a fork server (a threaded caller: the web app)."""
-    workers._reset_pool()
-    monkeypatch.setattr(workers.threading, "active_count", lambda: 1 if request.param == "forked" else 2)
-    yield request.param
-    workers._reset_pool()
-
-
 def example() -> dict[str, Any]:
     return copy.deepcopy(_EXAMPLE)
 
@@ -105,6 +95,20 @@ def running_processes(*, group: int | None = None, argument: str | None = None) 
         except OSError:
             continue
         if argument is None or argument.encode() in arguments:
+            found.append(pid)
+    return found
+
+
+def render_workers(group: int) -> list[int]:
+    """The running render workers in a process group: forks of its fork server."""
+    found = []
+    for pid in running_processes(group=group):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                forkserver = b"multiprocessing.forkserver" in cmdline.read()
+        except OSError:
+            continue
+        if forkserver and _stat(pid)[1:2] != [str(group)]:       # not the server itself, a child of the group's leader
             found.append(pid)
     return found
 

@@ -69,10 +69,3 @@ def test_content_key_separates_pieces():
     assert content_key("ab", "c") != content_key("a", "bc")
     assert content_key("x") == content_key(b"x")
 
-
-def test_cffi_array_shim_keeps_values():
-    workers._load()
-    from weasyprint.text.ffi import ffi
-
-    array = ffi.new("hb_codepoint_t[3]", [3, 1, 2])
-    assert list(array) == [3, 1, 2] and ffi.sizeof(array) == 3 * ffi.sizeof("hb_codepoint_t")

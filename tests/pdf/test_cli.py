@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from cone.cli import main
 from cone.filing.parser import dumps, loads
+from cone.pdf.workers import WORKERS
 
-from .conftest import EXAMPLE, example, filing, make_pdf, running_processes
+from .conftest import EXAMPLE, example, filing, make_pdf, render_workers, running_processes
 
 
 @pytest.fixture(autouse=True)
@@ -82,70 +88,74 @@ def test_import_of_a_foreign_pdf_exits_2(tmp_path, capsys):
     assert "no embedded filing.json" in capsys.readouterr().err
 
 
-def test_separate_processes_at_different_times_give_the_same_bytes(tmp_path):
-    """Nothing time- or process-dependent (a font's save timestamp, hash order) reaches the file,
-    and a font subset kept in the user cache gives the bytes a fresh one does."""
-    import os
-    import subprocess
-    import sys
-    import time
+def _cone(*args: str, **popen) -> subprocess.Popen:
+    """`cone ...` in a process group of its own (and so its fork server and workers too)."""
+    return subprocess.Popen([sys.executable, "-m", "cone.cli", *args], stderr=subprocess.PIPE, start_new_session=True,
+                            **popen)
 
+
+def _left_behind(group: int, timeout: float = 20) -> list[int]:
+    """The processes of a group still running once `timeout` seconds have passed (or none are)."""
+    deadline = time.monotonic() + timeout
+    while (left := running_processes(group=group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def test_separate_processes_at_different_times_give_the_same_bytes_as_the_apps_pool(tmp_path, complete, draft):
+    """Nothing time- or process-dependent (a font's save timestamp, hash order) reaches the file,
+    and the command's pool renders what this process's pool (the app's) renders."""
     outputs = []
-    for i, cache in enumerate(["a", "b", "a"]):      # fresh, fresh a second later, then from the cache
+    for i in range(2):
         out = tmp_path / f"run{i}.pdf"
-        subprocess.run([sys.executable, "-m", "cone.cli", "pdf", str(EXAMPLE), "-o", str(out), "--no-cache"],
-                       check=False, capture_output=True, timeout=300,
-                       env={**os.environ, "CONE_CACHE_DIR": str(tmp_path / cache)})
+        command = _cone("pdf", str(complete), "-o", str(out), "--no-cache")
+        assert command.wait(timeout=300) == 0, command.stderr.read()
         outputs.append(out.read_bytes())
         time.sleep(1.1 if i == 0 else 0)          # font timestamps have one-second resolution
-    assert len(list((tmp_path / "a" / "stamp").iterdir())) == 1      # the second run in "a" read it
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == draft
 
 
-def test_the_command_writes_everything_and_leaves_no_worker_behind(tmp_path, complete):
-    """`cone` ends without the interpreter's teardown (cli.run): what it prints must still be
-    complete, and its render host and workers (forks of it, in a process group of their own)
-    must be gone when it returns, with their copy of the fonts."""
-    import os
-    import subprocess
-    import sys
-
+def test_the_command_writes_everything_and_leaves_no_process_behind(tmp_path, complete):
+    """Its fork server, resource tracker and workers all leave with it, and so do their files."""
     out = tmp_path / "packet.pdf"
     temp = tmp_path / "temp"
     temp.mkdir()
-    command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
-                               stderr=subprocess.PIPE, start_new_session=True,      # its own process group
-                               env={**os.environ, "TMPDIR": str(temp)})
+    command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", env={**os.environ, "TMPDIR": str(temp)})
     _, err = command.communicate(timeout=300)
     assert command.returncode == 0, err
-    with pytest.raises(ProcessLookupError):
-        os.killpg(command.pid, 0)                  # nothing of its group is left running
-    assert running_processes(argument=str(out)) == []  # nor of the render host's
-    assert list(temp.iterdir()) == []              # nor the host's copy of the fonts
+    assert err == b""                              # no warning of leaked semaphores, say
+    assert _left_behind(command.pid) == []
+    assert list(temp.iterdir()) == []
     printed = subprocess.run([sys.executable, "-m", "cone.cli", "import", str(out)], capture_output=True, timeout=60)
     assert printed.returncode == 0
     assert loads(printed.stdout.decode()) == loads(complete.read_text(encoding="utf-8"))
 
 
-def test_a_terminated_command_stops_its_render_host_and_workers(tmp_path, complete):
-    """kill, `timeout` or a closed terminal: the workers run in a process group of their own, and
-    must not go on rendering for a command that is gone."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminated_command_stops_its_workers_and_leaves_no_process_behind(tmp_path, complete, signum):
+    """kill, `timeout` or a closed terminal: the workers must not go on rendering for a command that is gone."""
     out = tmp_path / "packet.pdf"
     temp = tmp_path / "temp"
     temp.mkdir()
-    command = subprocess.Popen([sys.executable, "-m", "cone.cli", "pdf", str(complete), "-o", str(out), "--no-cache"],
-                               stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(temp)})
-    deadline = time.monotonic() + 30
-    while len(running_processes(argument=str(out))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)                        # the render host has been forked
-    command.send_signal(signal.SIGTERM)
+    command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", env={**os.environ, "TMPDIR": str(temp)})
+    deadline = time.monotonic() + 60
+    while len(render_workers(command.pid)) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.01)
+    command.send_signal(signum)
     _, err = command.communicate(timeout=60)
-    assert command.returncode == 128 + signal.SIGTERM, err
-    assert running_processes(argument=str(out)) == []
+    assert command.returncode == 128 + signum, err
+    assert _left_behind(command.pid) == []
     assert not out.exists() and list(temp.iterdir()) == []
+
+
+def test_the_workers_of_a_killed_command_leave_too(tmp_path, complete):
+    """Killed outright (or left through os._exit, as an RQ work horse leaves), the command runs no
+    exit handler: its workers find their task queue closed and leave by themselves."""
+    command = _cone("pdf", str(complete), "-o", str(tmp_path / "packet.pdf"), "--no-cache")
+    deadline = time.monotonic() + 60
+    while len(render_workers(command.pid)) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert render_workers(command.pid)
+    command.send_signal(signal.SIGKILL)
+    command.wait(timeout=60)
+    assert _left_behind(command.pid) == []

@@ -101,8 +101,7 @@ def test_filing_json_is_embedded_as_source_and_round_trips(draft):
     assert loads(text) == filing()
 
 
-def test_same_input_gives_identical_bytes(draft, monkeypatch, pool_kind):
-    """Whichever kind of pool renders it (the CLI's or the web app's)."""
+def test_same_input_gives_identical_bytes(draft, monkeypatch):
     assert render_packet(filing(), PACK, cache=False) == draft
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     dated = render_packet(filing(), PACK)

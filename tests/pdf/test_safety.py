@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import io
-import multiprocessing
+import os
 import re
 import resource
-import tempfile
+import subprocess
+import sys
 
 import pikepdf
 import pytest
@@ -16,9 +17,8 @@ from cone.filing.models import Filing
 from cone.filing.parser import dumps
 from cone.pdf import MAX_EXHIBIT_BYTES, check_exhibit, extract_filing, render_html, render_packet, workers
 from cone.pdf.fetcher import AssetFetcher
-from cone.pdf.forked import ForkedPool
 
-from .conftest import PACK, example, filing, make_pdf, page_links, page_texts, with_link_and_script
+from .conftest import PACK, example, filing, make_pdf, page_links, page_texts, running, with_link_and_script
 
 PAYLOAD = ('</td></p><script>alert(1)</script><link rel="attachment" href="file:///etc/passwd">'
            '<img src="http://127.0.0.1:9/x.png"><style>@page{size:1in}*{display:none}</style>'
@@ -139,77 +139,59 @@ def test_exhibit_links_and_scripts_are_not_carried_over():
     assert {page for page, _ in page_links(data)} == {1}             # the contents' links alone (no /URI: page_links)
 
 
-def test_a_render_past_the_time_limit_is_stopped_and_the_pool_recovers(monkeypatch, pool_kind):
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+BIG_TABLE = "<table>" + "<tr><td>cell</td><td>cell</td></tr>" * 20000 + "</table>"
+
+
+def test_a_render_past_the_time_limit_is_stopped_with_its_workers_and_the_pool_recovers(monkeypatch):
     workers.render_later(["<p>warm</p>"])()
-    stopped = workers._pool
+    busy = set(workers.pool().map(_pid, range(8)))
     monkeypatch.setattr(workers, "TIME_LIMIT", 0.05)
     with pytest.raises(InputError, match="longer than 0.05 seconds"):
-        workers.render_later(["<table>" + "<tr><td>cell</td><td>cell</td></tr>" * 20000 + "</table>"])()
-    if pool_kind == "forked":
-        assert not stopped._host.is_alive()
-    else:
-        assert all(process.exitcode is not None for process in stopped._pool)
+        workers.render_later([BIG_TABLE])()
+    assert not any(map(running, busy))
     monkeypatch.setattr(workers, "TIME_LIMIT", 60)
+    assert workers.render_later(["<p>ok</p>"])()[0].startswith(b"%PDF-")
+    assert not busy & set(workers.pool().map(_pid, range(8)))
+
+
+@pytest.fixture
+def memory_limit(monkeypatch):
+    """Workers under a limit of 400 MB (they start with some 250 MB of address space)."""
+    workers.shutdown()
+    monkeypatch.setattr(workers, "MEMORY_LIMIT", 400 << 20)
+    yield workers.MEMORY_LIMIT
+    workers.shutdown()
+
+
+def test_a_render_past_the_memory_limit_fails_with_a_clear_error_and_the_pool_recovers(memory_limit, monkeypatch):
+    with pytest.raises(InputError, match="needed more than 400 MB"):
+        workers.render_later(["<table>" + "<tr><td>cell</td><td>cell</td></tr>" * 40000 + "</table>"])()
     assert workers.render_later(["<p>ok</p>"])()[0].startswith(b"%PDF-")
 
 
-def _allocate(limit: int, queue) -> None:
-    workers._init_worker(limit)
-    try:
-        bytearray(limit)
-        queue.put("allocated")
-    except MemoryError:
-        queue.put("MemoryError")
+def _limits_of_a_child(size: int) -> tuple[tuple[int, int], int, str]:
+    """In a worker: its own limit, and how a program it starts fares allocating `size` bytes."""
+    child = subprocess.run([sys.executable, "-c", f"bytearray({size})"], capture_output=True, text=True, timeout=60)
+    return resource.getrlimit(resource.RLIMIT_AS), child.returncode, child.stderr
 
 
-def test_workers_run_under_an_address_space_limit():
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    limit = 1 << 30
-    process = context.Process(target=_allocate, args=(limit, queue))
-    process.start()
-    process.join(60)
-    assert queue.get(timeout=5) == "MemoryError"
-    assert resource.getrlimit(resource.RLIMIT_AS)[0] != limit      # the caller's own limit is untouched
+def test_the_memory_limit_holds_for_every_child_of_a_worker(memory_limit):
+    limits, returncode, stderr = workers.pool().apply(_limits_of_a_child, (memory_limit,))
+    assert limits == (memory_limit, memory_limit)
+    assert returncode != 0 and "MemoryError" in stderr
+    assert workers.pool().apply(_limits_of_a_child, (memory_limit // 8,))[1] == 0
+    assert resource.getrlimit(resource.RLIMIT_AS)[0] != memory_limit      # the caller's own limit is untouched
 
 
-def test_the_fork_server_starts_where_the_temporary_folder_is_too_long_for_its_socket(tmp_path, monkeypatch):
+def test_the_pool_starts_where_the_temporary_folder_is_too_long_for_its_socket(tmp_path):
+    """The fork server's socket lives in the temporary folder, and a socket path holds 107 bytes."""
     long = tmp_path / ("a-temporary-folder-of-a-long-name-" * 3)
     long.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(long))
-    workers._reset_pool()
-    workers._stop_fork_server()         # so that one starts now, under this TMPDIR
-    monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
-    try:
-        assert workers.render_later(["<p>from a long TMPDIR</p>"])()[0].startswith(b"%PDF-")
-        assert workers._pool._ctx.get_start_method() == "forkserver"
-    finally:
-        workers._reset_pool()
-        workers._stop_fork_server()     # the next test's server starts afresh, under its own TMPDIR
-
-
-def test_a_single_threaded_process_forks_render_workers_from_a_host_child_of_its_own(monkeypatch):
-    workers._reset_pool()
-    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
-    try:
-        assert workers.render_later(["<p>from the command line</p>"])()[0].startswith(b"%PDF-")
-        assert isinstance(workers._pool, ForkedPool)
-    finally:
-        workers._reset_pool()
-
-
-def test_a_threaded_process_forks_render_workers_from_a_single_threaded_server():
-    """A web server's render thread must not fork workers from its own, multi-threaded process."""
-    import threading
-
-    release = threading.Event()
-    bystander = threading.Thread(target=release.wait)
-    bystander.start()
-    try:
-        workers._reset_pool()
-        assert workers.render_later(["<p>from a threaded process</p>"])()[0].startswith(b"%PDF-")
-        assert workers._pool._ctx.get_start_method() == "forkserver"
-    finally:
-        release.set()
-        bystander.join()
-        workers._reset_pool()
+    script = "from cone.pdf import workers; print(workers.render_later(['<p>from a long TMPDIR</p>'])()[0][:5])"
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "TMPDIR": str(long)})
+    assert ran.stdout.strip() == "b'%PDF-'", ran.stderr

@@ -1,29 +1,35 @@
-"""cone.pdf.stamp: the page-number font kept in the user cache is the one a fresh subset gives."""
+"""The page-number font: the shipped asset is what tools/gen_page_number_font.py makes now, and
+every page of a packet carries its number in it."""
 from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
 
 from cone.pdf import stamp
 
+from .conftest import page_texts
 
-def _font_in(cache, monkeypatch):
-    monkeypatch.setenv("CONE_CACHE_DIR", str(cache))
-    stamp._font.cache_clear()
-    try:
-        return stamp._font()
-    finally:
-        stamp._font.cache_clear()
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "gen_page_number_font.py"
 
 
-def test_the_cached_subset_equals_a_fresh_one(tmp_path, monkeypatch):
-    fresh = _font_in(tmp_path, monkeypatch)                  # subsets, and writes the cache
-    (entry,) = (tmp_path / "stamp").iterdir()
-    assert _font_in(tmp_path, monkeypatch) == fresh == stamp._subset()
-    program, widths, metrics = fresh
-    assert program[:4] == b"\x00\x01\x00\x00" and set(widths) == set(stamp.CHARS)
-    entry.write_text("{not json")                            # damaged: subset again
-    assert _font_in(tmp_path, monkeypatch) == fresh
+def _tool():
+    spec = importlib.util.spec_from_file_location("gen_page_number_font", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_an_unwritable_cache_still_gives_the_font(tmp_path, monkeypatch):
-    blocked = tmp_path / "file"
-    blocked.write_text("a file where the cache folder would be")
-    assert _font_in(blocked, monkeypatch) == stamp._subset()
+def test_the_shipped_page_number_font_is_what_the_tool_generates_now():
+    program, described = _tool().generate()
+    assert stamp.PROGRAM.read_bytes() == program
+    assert stamp.METRICS.read_bytes() == described
+    assert program[:4] == b"\x00\x01\x00\x00"
+    described = json.loads(described)
+    assert set(described["widths"]) == set(described["chars"]) >= set("Page of 0123456789")
+
+
+def test_every_page_is_numbered_in_the_shipped_font(draft):
+    texts = page_texts(draft)
+    for number, text in enumerate(texts, 1):
+        assert f"Page {number} of {len(texts)}" in text

@@ -1,11 +1,11 @@
-"""Long-lived render workers: a part comes out byte for byte as a freshly forked worker renders it,
-whatever the caller does meanwhile, and after workers have been replaced."""
+"""The render pool: long-lived workers render a part byte for byte as a fresh process does,
+after workers have been replaced too, and only with the packaged fonts."""
 from __future__ import annotations
 
-import gc
+import io
 import multiprocessing
-import os
 
+import pikepdf
 import pytest
 
 from cone.rules.checklist import run_checklist
@@ -17,7 +17,7 @@ from .conftest import PACK, filing, page_texts
 @pytest.fixture(scope="module")
 def cover() -> str:
     """The example's cover. Its checklist header ("Status") is set in Cone Symbols bold, a face the
-    warm-up does not open: a worker opens that font file only when a part like this one arrives."""
+    warm-up does not use."""
     example = filing()
     front, _, _ = packet._parts(example, PACK, run_checklist(example, PACK), [], False)
     return packet._html(front[0].bodies[0], example, packet._chrome(example, PACK, False))
@@ -25,8 +25,8 @@ def cover() -> str:
 
 @pytest.fixture(scope="module")
 def fresh(cover) -> bytes:
-    """The cover rendered by a worker forked for it alone, before any test disturbs the warm state."""
-    with multiprocessing.get_context("fork").Pool(1, maxtasksperchild=1) as pool:
+    """The cover rendered by a fresh interpreter of its own, which loads the fonts for it alone."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
         pdf = pool.apply(workers.render_pdf, (cover,))
     assert "Status" in page_texts(pdf)[0]
     return pdf
@@ -38,41 +38,31 @@ def assert_as_fresh(rendered: list[bytes], fresh: bytes) -> None:
         assert pdf == fresh
 
 
-@pytest.fixture
-def live_pool(pool_kind):
-    workers._get_pool()    # the workers are forked now, before the test acts
+def test_long_lived_workers_render_a_part_as_a_fresh_process_does(fresh, cover):
+    workers.render_later(["<p>first</p>"] * workers.WORKERS)()
+    assert_as_fresh(workers.render_later([cover] * (2 * workers.WORKERS))(), fresh)
 
 
-def test_loading_the_warm_state_again_leaves_live_workers_intact(fresh, live_pool, cover):
-    workers._load()
-    gc.collect()
-    assert_as_fresh(workers.render_later([cover] * workers.WORKERS)(), fresh)
-
-
-def test_workers_that_leave_and_are_replaced_leave_the_others_intact(fresh, monkeypatch, cover):
-    """A fork server's worker leaves after RECYCLE parts and the server forks a new one, while
-    the others still open faces from the server's folder of fonts."""
-    workers._reset_pool()
+def test_workers_that_leave_and_are_replaced_render_as_the_others_did(fresh, monkeypatch, cover):
+    """A worker leaves after RECYCLE parts and the fork server forks a new one."""
+    workers.shutdown()
     monkeypatch.setattr(workers, "RECYCLE", 1)
-    monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
     try:
         assert_as_fresh(workers.render_later([cover] * (3 * workers.WORKERS))(), fresh)
         assert_as_fresh(workers.render_later([cover])(), fresh)
     finally:
-        workers._reset_pool()
+        workers.shutdown()
 
 
-def test_font_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
-    import subprocess
-    import sys
+def _font_names(pdf: bytes) -> set[str]:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return {str(font.BaseFont) for page in document.pages for font in page.Resources.Font.values()}
 
-    monkeypatch.setattr(workers.tempfile, "gettempdir", lambda: str(tmp_path))
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
-    dead = tmp_path / f"{workers.FONT_FOLDER_PREFIX}{gone}-abc"
-    live = tmp_path / f"{workers.FONT_FOLDER_PREFIX}{os.getpid()}-def"
-    other = tmp_path / "weasyprint-someone-else"
-    for folder in (dead, live, other):
-        folder.mkdir()
-        (folder / "font").write_bytes(b"\0" * 10)
-    workers.sweep_font_folders()
-    assert not dead.exists() and live.exists() and other.exists()
+
+@pytest.mark.parametrize("family", ["'DejaVu Serif'", "monospace", "serif", "'Cone Serif'"])
+def test_text_is_set_only_in_the_packaged_fonts(family):
+    """Whatever family a part asks for, and for a character no packaged font has, the machine's
+    fonts (DejaVu Serif and Sans Mono here) never reach the PDF."""
+    (pdf,) = workers.render_later([f'<p style="font-family: {family}">Text &#x2713; &#x6f22;</p>'])()
+    names = _font_names(pdf)
+    assert names and all(name.split("+", 1)[1].startswith("Cone-") for name in names), names

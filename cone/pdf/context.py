@@ -2,7 +2,7 @@
 
 Pure functions of the filing and its pack: the templates only lay these values out, so
 every label, value and status here is what the PDF prints. Nothing in here is markup,
-except the notice's HTML, which cone.notice has already escaped.
+except the notice's HTML, which cone.documents.notice has already escaped.
 """
 from __future__ import annotations
 
@@ -167,7 +167,7 @@ def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits:
 
 
 def notice_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
-    """The notice text (escaped HTML from cone.notice) and its publication record."""
+    """The notice text (escaped HTML from cone.documents.notice) and its publication record."""
     notice = render_notice(filing, pack)
     pub = filing.publication
     rows = [("Newspaper", pub.newspaper or ""),
@@ -179,7 +179,7 @@ def notice_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
                                       f"({pack.deadlines.notice.citation})"))
     if filing.planned_filing_date:
         rows.append(("Planned filing date", long_date(filing.planned_filing_date)))
-    # notice.html is already escaped by cone.notice (every value and literal); it is not user markup.
+    # notice.html is already escaped by cone.documents.notice (every value and literal); it is not user markup.
     return {"number": number, "title": "Public notice as published", "notice_html": Markup(notice.html),
             "missing": [pack.label(p) for p in notice.missing],
             "rows": [{"label": k, "value": v} for k, v in rows]}

@@ -46,7 +46,7 @@ def test_every_rule_has_citation_and_as_of():
 
 
 def _schema_paths() -> set[str]:
-    """Field paths of the filing JSON Schema (`services[].level`), read independently of cone.pack."""
+    """Field paths of the filing JSON Schema (`services[].level`), read independently of cone.packs."""
     schema = Filing.model_json_schema()
     defs = schema.get("$defs", {})
     paths: set[str] = set()

@@ -16,12 +16,13 @@ from .filing.errors import InputError
 from .userdirs import cache_root
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
-# Which rules concern each output: a subcommand fails (exit 1) only on errors it depends on.
-RELEVANT: dict[str, tuple[str, ...]] = {
-    "check": ("",),
-    "notice": ("notice.",),
-    "timeline": ("publication.", "fee.", "notice.capital_expenditure"),
-    "pdf": ("",),
+# What each output depends on (rules declare their concerns in the pack): a subcommand fails
+# (exit 1) only on errors it depends on; None means every rule.
+RELEVANT: dict[str, frozenset[str] | None] = {
+    "check": None,
+    "notice": frozenset({"notice"}),
+    "timeline": frozenset({"publication", "fee"}),
+    "pdf": None,
 }
 
 
@@ -53,8 +54,8 @@ def _load(name: str):
 def _findings(command: str, filing, pack):
     from .rules.checklist import run_checklist
 
-    prefixes = RELEVANT[command]
-    return [f for f in run_checklist(filing, pack) if f.rule.startswith(prefixes)]
+    concerns = RELEVANT[command]
+    return [f for f in run_checklist(filing, pack) if concerns is None or pack.concerns[f.rule] & concerns]
 
 
 def _print_findings(findings, stream) -> None:

@@ -74,7 +74,7 @@ def render_notice(filing: Filing, pack: Pack) -> Notice:
         if name == "contact":
             return _fill(spec.contact, contact)
         if name == "site":
-            return _fill("{site.street}, {site.town}", field)
+            return _fill(spec.site, field)
         if name == "capital_expenditure":
             return capital_expenditure()
         return field(spec.placeholders[name])

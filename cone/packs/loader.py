@@ -6,6 +6,9 @@ vocabularies, notice placeholders); any problem raises InputError naming file an
 """
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,14 +19,17 @@ from pydantic import BaseModel, ValidationError
 from .. import resources
 from ..filing.errors import InputError
 from ..filing.models import Filing
-from .models import (Deadlines, Fees, Fields, FilingTypes, Levels, Meta, NoticeDef, Principles, Rules, Towns)
+from .models import (UI, Deadlines, Documents, Fees, Fields, FilingTypes, Levels, Meta, NoticeDef, Principles, Rules,
+                     Towns)
 from .pack import Pack
 
 FORMS_DIR = resources.folder("forms")
-FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles")
+FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles",
+         "documents", "ui")
 MODELS: dict[str, type[BaseModel]] = {
     "pack": Meta, "filing_types": FilingTypes, "fields": Fields, "rules": Rules, "notice": NoticeDef,
-    "fees": Fees, "deadlines": Deadlines, "levels": Levels, "towns": Towns, "principles": Principles}
+    "fees": Fees, "deadlines": Deadlines, "levels": Levels, "towns": Towns, "principles": Principles,
+    "documents": Documents, "ui": UI}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,23 +73,45 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     return build(node, ()), lines
 
 
-def _filing_paths() -> set[str]:
-    """Every field path of the filing format, with [] for list items (services[].level) and .* for
-    the keys of a dict-valued field (principles.*)."""
-    paths: set[str] = set()
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The value type under Optional and Annotated, and whether the field is a list of it."""
+    many = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation, many
+        elif origin is list and not many:
+            annotation, many = typing.get_args(annotation)[0], True
+        elif origin is typing.Literal:
+            return type(typing.get_args(annotation)[0]), many
+        else:
+            return annotation, many
+
+
+@functools.cache
+def filing_schema() -> dict[str, tuple[Any, bool]]:
+    """Every field path of the filing format -> (the type it holds, whether a list of it); [] marks
+    list items (services[].level) and .* the keys of a dict-valued field (principles.*)."""
+    paths: dict[str, tuple[Any, bool]] = {}
 
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, info in model.model_fields.items():
             path = f"{prefix}{name}"
-            paths.add(path)
-            ann = info.annotation
-            if getattr(ann, "__origin__", None) is dict:
-                paths.add(f"{path}.*")
-            for candidate in (ann, *getattr(ann, "__args__", ())):
-                inner = getattr(candidate, "__args__", (candidate,))
-                for t in (candidate, *inner):
-                    if isinstance(t, type) and issubclass(t, BaseModel):
-                        walk(t, path + ("[]." if getattr(candidate, "__origin__", None) is list else "."))
+            held, many = _unwrap(info.annotation)
+            if typing.get_origin(held) is dict:
+                paths[path] = (dict, False)
+                paths[f"{path}.*"] = _unwrap(typing.get_args(held)[1])
+                continue
+            if isinstance(held, type) and issubclass(held, BaseModel):
+                paths[path] = (BaseModel, many)
+                walk(held, path + ("[]." if many else "."))
+            else:
+                paths[path] = (held, many)
 
     walk(Filing, "")
     return paths
@@ -107,5 +135,5 @@ def load_pack(directory: Path, checks: Iterable[str]) -> Pack:
             where = ".".join(str(p) for p in loc) or "top level"
             raise InputError(f"{where}: {err['msg']}", source=f"{path}:{line}") from None
     pack = Pack(directory, parts, all_lines)
-    pack.cross_check(set(checks), _filing_paths())
+    pack.cross_check(set(checks), filing_schema())
     return pack

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .field_types import TYPES, FieldType
+
 
 class Spec(BaseModel):
     # defer_build: a pack read back from the cache never validates, so its models need no validators.
@@ -68,19 +70,26 @@ class FilingType(Spec):
     notice: str
 
 
-FieldType = Literal["text", "textarea", "email", "phone", "zip", "state", "town", "money", "integer",
-                    "number", "date", "date_list", "choice", "multichoice", "group"]
-
-
 class FieldDef(Spec):
     path: str
     label: str
-    type: FieldType
+    type: str              # a name of cone.packs.field_types.TYPES
     required: bool | list[str] = False
     help: str | None = None
     choices: str | None = None
     item_label: str | None = None
     fields: list[FieldDef] = []
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, name: str) -> str:
+        if name not in TYPES:
+            raise ValueError(f"unknown field type '{name}' (known: {', '.join(TYPES)})")
+        return name
+
+    @property
+    def kind(self) -> FieldType:
+        return TYPES[self.type]
 
     def required_for(self, filing_type: str) -> bool:
         return self.required is True or (isinstance(self.required, list) and filing_type in self.required)
@@ -105,12 +114,18 @@ class Fields(Sourced):
     sections: list[Section]
 
 
+# What a rule's findings are about, beyond their fields: the outputs that depend on them (the CLI's
+# `notice` and `timeline` exit codes, the packet cover's checklist items) select rules by these.
+Concern = Literal["notice", "publication", "fee"]
+
+
 class RuleDef(Cited):
     id: str
     severity: Literal["error", "warning"]
     check: str
     params: dict[str, Any] = {}
     fields: list[str]
+    concerns: list[Concern] = []
     message: str
 
 
@@ -127,6 +142,7 @@ class NoticeDef(Spec):
     citation: str
     as_of: dt.date
     statement: str
+    site: str                 # how the project site reads in the notice, from field paths: "{site.street}, {site.town}"
     statute_reference: str
     capital_expenditure: CapexWording
     contact: str
@@ -241,6 +257,70 @@ class Principles(Spec):
     as_of: dt.date
     source: str
     principles: list[Principle]
+
+
+class CoverItem(Spec):
+    """A line of the packet cover's application checklist. `findings`: ticked, or flagged with the
+    error findings that concern it (rules with one of `concerns`, findings on one of `fields`, or,
+    with `rest`, every error no earlier item took); `manual`: a box the applicant ticks (`todo`
+    says what to do); `exhibits`: the attached exhibits listed. `title` and `ok` may use the
+    cover's facts ({fee}, {publication}, {consecutive_days}, {min_days}, {max_days})."""
+
+    id: str
+    title: str
+    kind: Literal["findings", "manual", "exhibits"]
+    concerns: list[Concern] = []
+    fields: list[str] = []
+    rest: bool = False
+    ok: str | None = None
+    todo: str | None = None
+
+
+class OfficeBox(Spec):
+    """The box on the cover that the agency fills in on receipt."""
+
+    title: str
+    blanks: list[str]
+
+
+class Affidavit(Sourced):
+    """The sworn statement printed for signature; {applicant} is the applicant's name (or a blank)."""
+
+    title: str
+    statement: str
+    signer: str              # who signs, printed after the name blank, e.g. "position: CEO or CFO"
+    officer: str             # before whom it is sworn, under the jurat's signature line
+
+
+PacketPart = Literal["sections", "notice", "affidavit"]
+
+
+class Documents(Sourced):
+    """What the packet prints that is the state's: cover checklist and office box, the principles'
+    introduction, the affidavit, and the order of the parts between the contents and the exhibits."""
+
+    cover_checklist: list[CoverItem]
+    office_box: OfficeBox | None = None
+    principles_intro: str
+    affidavit: Affidavit | None = None
+    parts: list[PacketPart]
+
+    @field_validator("parts")
+    @classmethod
+    def _parts_once(cls, parts: list[str]) -> list[str]:
+        if len(set(parts)) != len(parts) or "sections" not in parts or "notice" not in parts:
+            raise ValueError("parts must name sections and notice, and each part at most once")
+        return parts
+
+
+class UI(Spec):
+    """Wording of the web app that names the state or its agency."""
+
+    agency_short: str        # the agency as a sentence names it: "Mark as filed with OHS"
+    tagline: str             # under the sign-in heading
+    start_intro: str         # on the empty filings list
+    footer: str              # the footer's reminder of the law and the agency's forms
+    examples: dict[str, str] = {}   # field type -> example value in its hint (a ZIP code of the state ...)
 
 
 class FilingTypes(Spec):

@@ -4,11 +4,13 @@ from __future__ import annotations
 import functools
 import re
 import string
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..filing.errors import InputError
-from .models import (FIELD_SOURCES, Deadlines, Fees, FieldDef, Fields, FilingType, Levels, Meta, NoticeDef,
+from .field_types import HOLDS_WORDS, holds_description
+from .models import (FIELD_SOURCES, UI, Deadlines, Documents, Fees, FieldDef, Fields, FilingType, Levels, Meta, NoticeDef,
                      Principle, RuleDef, Section, Towns, VocabItem)
 
 
@@ -34,6 +36,9 @@ class Pack:
         self.levels: Levels = parts["levels"]
         self.towns: Towns = parts["towns"]
         self.principles: list[Principle] = parts["principles"].principles
+        self.documents: Documents = parts["documents"]
+        self.ui: UI = parts["ui"]
+        self.concerns: dict[str, frozenset[str]] = {r.id: frozenset(r.concerns) for r in self.rules}
         self.state = self.meta.state
         self.vocab: dict[str, dict[str, VocabItem]] = {
             name: {item.id: item for item in items} for name, items in self.meta.vocabularies.items()}
@@ -88,7 +93,7 @@ class Pack:
         line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
         return InputError(message, source=f"{self.directory / (file + '.yaml')}:{line}")
 
-    def cross_check(self, check_names: set[str], filing_paths: set[str]) -> None:
+    def cross_check(self, check_names: set[str], filing_paths: Mapping[str, tuple[Any, bool]]) -> None:
         """Fail on references the models alone cannot see: unknown checks, fields, vocabularies, placeholders."""
         for i, rule in enumerate(self.rules):
             if rule.check not in check_names:
@@ -106,7 +111,15 @@ class Pack:
                 for k, sub in enumerate(f.fields):
                     if f"{f.path}[].{sub.path}" not in filing_paths:
                         raise self._fail("fields", loc + ("fields", k), f"unknown field path '{f.path}[].{sub.path}'")
-                for g, g_loc in ((f, loc), *((sub, loc + ("fields", k)) for k, sub in enumerate(f.fields))):
+                for g, g_loc, g_path in ((f, loc, f.path), *((sub, loc + ("fields", k), f"{f.path}[].{sub.path}")
+                                                             for k, sub in enumerate(f.fields))):
+                    held = _held(g_path, filing_paths)
+                    if held is not None and held != (g.kind.holds, g.kind.many):
+                        holds, many = held
+                        raise self._fail("fields", g_loc + ("type",),
+                                         f"field {g_path}: type '{g.type}' holds {holds_description(g.kind)}, but the "
+                                         f"filing format has {'a list of ' if many else ''}"
+                                         f"{HOLDS_WORDS.get(holds, getattr(holds, '__name__', str(holds)))} there")
                     if g.choices and g.choices not in self.vocab:
                         raise self._fail("fields", g_loc, f"field {g.path}: unknown vocabulary '{g.choices}'")
                     if isinstance(g.required, list) and set(g.required) - set(self.filing_types):
@@ -117,6 +130,11 @@ class Pack:
             if names - known:
                 raise self._fail("filing_types", ("filing_types", i, "notice"),
                                  f"filing type {ft.id}: unknown notice placeholder(s) {sorted(names - known)}")
+        for name in (n for _, n in template_parts(self.notice.site) if n):
+            if not _known(name, filing_paths):
+                raise self._fail("notice", ("site",), f"site: unknown field path '{name}'")
+        self._check_documents(filing_paths)
+        self._check_examples()
         for placeholder, path in self.notice.placeholders.items():
             if not _known(path, filing_paths):
                 raise self._fail("notice", ("placeholders", placeholder), f"unknown field path '{path}'")
@@ -130,12 +148,51 @@ class Pack:
             if level not in self.vocab.get("levels", {}):
                 raise self._fail("levels", ("levels", level), f"level '{level}' is not in the levels vocabulary")
 
+    def _check_documents(self, filing_paths: Collection[str]) -> None:
+        facts = set(COVER_FACTS)
+        for i, item in enumerate(self.documents.cover_checklist):
+            loc = ("cover_checklist", i)
+            for key, text in (("title", item.title), ("ok", item.ok or "")):
+                unknown = {n for _, n in template_parts(text) if n} - facts
+                if unknown:
+                    raise self._fail("documents", loc + (key,), f"cover item {item.id}: unknown placeholder(s) "
+                                     f"{sorted(unknown)} (known: {', '.join(COVER_FACTS)})")
+            for j, path in enumerate(item.fields):
+                if not _known(path, filing_paths):
+                    raise self._fail("documents", loc + ("fields", j), f"cover item {item.id}: unknown field '{path}'")
+            if (item.kind == "manual") != (item.todo is not None):
+                raise self._fail("documents", loc, f"cover item {item.id}: a manual item, and only one, says what to do ('todo')")
+            if item.kind != "findings" and (item.concerns or item.fields or item.rest or item.ok):
+                raise self._fail("documents", loc, f"cover item {item.id}: only a findings item takes concerns, fields, rest or ok")
+        if ("affidavit" in self.documents.parts) != (self.documents.affidavit is not None):
+            raise self._fail("documents", ("parts",), "list 'affidavit' in parts exactly when the affidavit is given")
+        if sum(item.rest for item in self.documents.cover_checklist) > 1:
+            raise self._fail("documents", ("cover_checklist",), "at most one cover item takes the rest of the findings")
+
+    def _check_examples(self) -> None:
+        """Each field type whose hint shows a state's own example (a ZIP code, a phone number) has one in ui.yaml."""
+        for section in self.fields.sections:
+            for g in (q for f in section.fields for q in (f, *f.fields)):
+                if g.kind.hint and g.kind.example is None and g.type not in self.ui.examples:
+                    raise self._fail("ui", ("examples",), f"examples: give an example value for type '{g.type}', "
+                                     f"which fields.yaml uses for {g.path} (its hint shows one)")
+
+
+# Facts of the filing that a cover item's title and detail may print (cone.pdf.context fills them).
+COVER_FACTS = ("fee", "publication", "consecutive_days", "min_days", "max_days")
+
 
 def _schema_path(path: str) -> str:
     return re.sub(r"\[\d*\]", "[]", path)
 
 
-def _known(path: str, filing_paths: set[str]) -> bool:
+def _held(path: str, filing_paths: Mapping[str, tuple[Any, bool]]) -> tuple[Any, bool] | None:
+    """What the filing format holds at a field path (a key under a dict-valued field included)."""
+    schema = _schema_path(path)
+    return filing_paths.get(schema) or filing_paths.get(re.sub(r"\.\w+$", ".*", schema))
+
+
+def _known(path: str, filing_paths: Collection[str]) -> bool:
     """A field path of the filing format: listed, or a key under a dict-valued field (`principles.x`)."""
     schema = _schema_path(path)
     return schema in filing_paths or re.sub(r"\.\w+$", ".*", schema) in filing_paths

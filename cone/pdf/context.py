@@ -10,14 +10,15 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..documents.answers import format_answer, long_date
+from ..documents.answers import format_answer
+from ..filing.dates import long_date
 from ..rules.checklist import Finding
 from ..fee import fee_for
 from ..filing.models import Filing
 from ..filing.money import format_money
 from ..documents.notice import render_notice
-from ..packs.models import FieldDef, Section
-from ..packs.pack import Pack
+from ..packs.models import CoverItem, FieldDef, Section
+from ..packs.pack import COVER_FACTS, Pack
 from ..filing.paths import get_path, is_blank
 from ..calendar import filing_window, qualifying_run
 
@@ -96,17 +97,44 @@ def section_context(section: Section, filing: Filing, pack: Pack, number: int) -
 
 def principles_context(filing: Filing, pack: Pack, section: Section, number: int, final: bool) -> dict[str, Any]:
     return {"number": number, "title": section.title,
-            "intro": "How the project addresses each principle and guideline of Conn. Gen. Stat. §19a-639(a), "
-                     "as §19a-639a(a) requires.",
+            "intro": pack.documents.principles_intro,
             "principles": [{"number": p.number, "citation": p.citation, "text": p.text,
                             "unverified": p.status == "unverified" and not final,
                             "answer": filing.principles.get(p.id, "")} for p in pack.principles]}
 
 
-def _mark(flagged: list[Finding], ok_detail: str) -> tuple[str, str]:
-    if flagged:
-        return "flag", " ".join(f.message for f in flagged[:3]) + (f" (and {len(flagged) - 3} more)" if len(flagged) > 3 else "")
-    return "ok", ok_detail
+def _flag(flagged: list[Finding]) -> str:
+    return " ".join(f.message for f in flagged[:3]) + (f" (and {len(flagged) - 3} more)" if len(flagged) > 3 else "")
+
+
+def _about(finding: Finding, item: CoverItem, pack: Pack) -> bool:
+    """Whether an error finding belongs to a cover item: its rule's concerns, or the field it names."""
+    return bool(pack.concerns.get(finding.rule, frozenset()) & set(item.concerns)) or any(
+        finding.field == p or finding.field.startswith((p + ".", p + "[")) for p in item.fields)
+
+
+def _checklist(pack: Pack, errors: list[Finding], exhibits: list[dict[str, Any]], facts: dict[str, Any]
+               ) -> list[dict[str, str]]:
+    """The cover's checklist items of the pack, each ticked, flagged with its findings, or left to tick."""
+    unclaimed = list(errors)
+    claimed: dict[str, list[Finding]] = {}
+    for item in pack.documents.cover_checklist:       # a finding belongs to the first item it is about
+        if item.kind == "findings" and not item.rest:
+            claimed[item.id] = [f for f in unclaimed if _about(f, item, pack)]
+            unclaimed = [f for f in unclaimed if f not in claimed[item.id]]
+    items = []
+    for item in pack.documents.cover_checklist:
+        title = item.title.format_map(facts)
+        if item.kind == "manual":
+            items.append({"title": title, "status": "todo", "detail": item.todo or ""})
+        elif item.kind == "exhibits":
+            listed = "; ".join(f"Exhibit {e['letter']}: {e['name']}" for e in exhibits)
+            items.append({"title": title, "status": "ok" if exhibits else "todo", "detail": listed or "No exhibits attached."})
+        else:
+            flagged = unclaimed if item.rest else claimed[item.id]
+            items.append({"title": title, "status": "flag" if flagged else "ok",
+                          "detail": _flag(flagged) if flagged else (item.ok or "").format_map(facts)})
+    return items
 
 
 def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict[str, Any]],
@@ -114,10 +142,6 @@ def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits:
     """The first page: who files what, and the application checklist ticked or flagged from the findings."""
     ftype = pack.filing_types[filing.filing_type]
     errors = [f for f in findings if f.severity == "error"]
-
-    def about(*prefixes: str) -> list[Finding]:
-        return [f for f in errors if f.rule.startswith(prefixes) or f.field.startswith(prefixes)]
-
     amount = filing.project.capital_expenditure
     fee = fee_for(pack.fees, amount) if amount is not None else None
     fee_text = (f"{format_money(fee.amount)} for a capital expenditure of {format_money(amount)} ({fee.tier}; {fee.citation})"
@@ -127,31 +151,12 @@ def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits:
     site = ", ".join(v for v in (filing.site.street, filing.site.town, filing.site.state) if v)
     if filing.site.zip:
         site = f"{site} {filing.site.zip}"
-
-    fee_flags = about("fee.", "notice.capital_expenditure", "project.capital_expenditure")
-    notice_flags = [f for f in about("publication.", "notice.", "planned_filing_date") if f not in fee_flags]
-    form_flags = [f for f in errors if f not in fee_flags and f not in notice_flags]
-    items = []
-    status, detail = _mark(fee_flags, fee_text)
-    items.append({"title": "Filing fee", "status": status, "detail": detail})
-    status, detail = _mark(notice_flags, "Published in " + " on ".join(notice_bits) +
-                           ". Attach the publisher's affidavit or tear sheets for each day as an exhibit.")
     window = pack.deadlines.notice
-    items.append({"title": f"Public notice on {window.consecutive_days} consecutive days, the last "
-                           f"{window.min_days_before_filing} to {window.max_days_before_filing} days before filing",
-                  "status": status, "detail": detail})
-    status, detail = _mark(form_flags, "Every required answer is given and passes the checklist.")
-    items.append({"title": "Main form filled out in its entirety", "status": status, "detail": detail})
-    items.append({"title": "Affidavit signed and notarized", "status": "todo",
-                  "detail": "Included in this packet: sign before a notary public or Commissioner of the Superior Court."})
-    items.append({"title": "Financial Worksheet (Financial Attachments I and II)", "status": "todo",
-                  "detail": "Not generated by cone: attach the completed worksheet as an exhibit."})
-    if exhibits:
-        items.append({"title": "Exhibits, in the order the application cites them", "status": "ok",
-                      "detail": "; ".join(f"Exhibit {e['letter']}: {e['name']}" for e in exhibits)})
-    else:
-        items.append({"title": "Exhibits, in the order the application cites them", "status": "todo",
-                      "detail": "No exhibits attached."})
+    facts_of_cover = {"fee": fee_text, "publication": " on ".join(notice_bits),
+                      "consecutive_days": window.consecutive_days, "min_days": window.min_days_before_filing,
+                      "max_days": window.max_days_before_filing}
+    assert set(facts_of_cover) == set(COVER_FACTS)
+    items = _checklist(pack, errors, exhibits, facts_of_cover)
     facts = [("Applicant", filing.applicant.legal_name or ""),
              ("Project", filing.project.title or filing.project.summary or ""),
              ("Filing type", f"{ftype.label} ({ftype.citation})"),
@@ -163,6 +168,7 @@ def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits:
     warnings = len(findings) - len(errors)
     return {"agency": pack.meta.agency, "state_name": pack.meta.name, "statute": pack.meta.statute,
             "facts": [{"label": k, "value": v} for k, v in facts], "items": items, "final": final,
+            "office": pack.documents.office_box,
             "errors": len(errors), "warnings": warnings, "pack_as_of": long_date(pack.meta.as_of)}
 
 
@@ -186,8 +192,11 @@ def notice_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
 
 
 def affidavit_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]:
-    return {"number": number, "title": "Affidavit", "applicant": filing.applicant.legal_name or "",
-            "project": filing.project.title or filing.project.summary or ""}
+    affidavit = pack.documents.affidavit
+    assert affidavit is not None    # the pack lists the affidavit among its parts only with its wording
+    return {"number": number, "title": affidavit.title, "applicant": filing.applicant.legal_name or "",
+            "project": filing.project.title or filing.project.summary or "", "statement": affidavit.statement,
+            "signer": affidavit.signer, "officer": affidavit.officer}
 
 
 def findings_context(findings: list[Finding], pack: Pack) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The application packet: plan its parts from the filing and pack, render what is not cached, merge.
 
-Order: checklist cover, contents, the main-form sections of the filing type, the review
-principles, the public notice with its publication record, the affidavit, the exhibits
-(each behind a separator page) and, for a draft, the findings appendix. Parts are
+Order: checklist cover, contents, then the pack's parts in its order (for Connecticut the
+main-form sections of the filing type with the review principles, the public notice with
+its publication record, the affidavit), the exhibits (each behind a separator page) and,
+for a draft, the findings appendix. Parts are
 rendered separately and cached by content hash, so a one-field change re-renders one
 part; "Page X of Y" is stamped after merging, when the total is known.
 """
@@ -79,24 +80,25 @@ def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[d
     """Front parts (cover, then body sections), exhibit separators, and the back (draft appendix)."""
     front = [_Part("Application checklist", [fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final))])]
     number = 0
-    for section in pack.sections_for(filing.filing_type):
-        if section.fields_from == "principles":       # each principle with its statutory text, then the answer
+    for part in pack.documents.parts:     # the state's order of the parts between contents and exhibits
+        if part == "sections":
+            for section in pack.sections_for(filing.filing_type):
+                if section.fields_from == "principles":   # each principle with its statutory text, then the answer
+                    number += 1
+                    data = ctx.principles_context(filing, pack, section, number, final)
+                    chunks = _chunks(data["principles"], lambda p: len(p["answer"]))
+                    front.append(_Part(f"{number}. {section.title}", [
+                        fragment("principles.html", {**data, "principles": chunk, "first": i == 0})
+                        for i, chunk in enumerate(chunks)]))
+                    continue
+                data = ctx.section_context(section, filing, pack, number + 1)
+                if data is not None:
+                    number += 1
+                    front.append(_Part(f"{number}. {section.title}", [fragment("section.html", data)]))
+        else:
             number += 1
-            data = ctx.principles_context(filing, pack, section, number, final)
-            chunks = _chunks(data["principles"], lambda p: len(p["answer"]))
-            front.append(_Part(f"{number}. {section.title}", [
-                fragment("principles.html", {**data, "principles": chunk, "first": i == 0}) for i, chunk in enumerate(chunks)]))
-            continue
-        data = ctx.section_context(section, filing, pack, number + 1)
-        if data is not None:
-            number += 1
-            front.append(_Part(f"{number}. {section.title}", [fragment("section.html", data)]))
-    number += 1
-    data = ctx.notice_context(filing, pack, number)
-    front.append(_Part(f"{number}. {data['title']}", [fragment("notice.html", data)]))
-    number += 1
-    data = ctx.affidavit_context(filing, pack, number)
-    front.append(_Part(f"{number}. {data['title']}", [fragment("affidavit.html", data)]))
+            data = (ctx.notice_context if part == "notice" else ctx.affidavit_context)(filing, pack, number)
+            front.append(_Part(f"{number}. {data['title']}", [fragment(f"{part}.html", data)]))
     separators = [_Part(f"Exhibit {e['letter']}: {e['name']}", [fragment("separator.html", e)], level=2) for e in exhibits]
     back = [] if final else [_Part("Appendix: checklist findings", [fragment("findings.html", ctx.findings_context(findings, pack))])]
     return front, separators, back

@@ -1,7 +1,7 @@
 """The timeline of a filing: notice runs, the filing window, the fee and the post-filing clock.
 
 Dates that fall on a weekend or a state holiday keep their date but carry a note naming the
-previous business day, since the OHS office is closed then.
+previous business day, since the agency is closed then.
 """
 from __future__ import annotations
 

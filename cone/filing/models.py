@@ -109,16 +109,16 @@ class Model(BaseModel):
 
 class Address(Model):
     street: Text | None = Field(default=None, description="Street address (number and street), as it should appear in the notice.")
-    town: Text | None = Field(default=None, description="Town or city (for Connecticut, one of the 169 towns).")
-    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(default=None, description="Two-letter USPS state code, e.g. CT.")
+    town: Text | None = Field(default=None, description="Town or city; where the state pack lists its towns, one of them.")
+    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(default=None, description="Two-letter USPS state code.")
     zip: Annotated[str, StringConstraints(pattern=r"^\d{5}(-\d{4})?$")] | None = Field(default=None, description="ZIP or ZIP+4 code, as a string (keep the leading zero).")
 
 
 class Contact(Model):
-    name: Text | None = Field(default=None, description="Full name of the person who receives OHS correspondence.")
+    name: Text | None = Field(default=None, description="Full name of the person who receives the agency's correspondence.")
     title: Text | None = Field(default=None, description="That person's title or position.")
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = Field(default=None, description="E-mail address.")
-    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+().\- x]{7,32}$")] | None = Field(default=None, description="Telephone number, e.g. 860-555-0142.")
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+().\- x]{7,32}$")] | None = Field(default=None, description="Telephone number, e.g. 555-555-0142.")
 
 
 class Applicant(Model):
@@ -199,13 +199,13 @@ class PayerRow(Model):
 class Filing(Model):
     format: Literal["cone.filing/1"] = Field(description="Format identifier; always 'cone.filing/1'.")
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
-        description="State whose rule pack applies, e.g. CT.")
+        description="State whose rule pack applies: the two-letter code of a state that has a pack.")
     filing_type: Code = Field(description="Filing type; an id from the state pack (new_facility, transfer_of_ownership, ...).")
     applicant: Applicant = Field(default_factory=Applicant, description="The applicant entity.")
     site: Address = Field(default_factory=Address, description="Street address where the project is to be located.")
     project: Project = Field(default_factory=Project, description="What the project is.")
     services: list[Service] = Field(default_factory=list, description="Programs the facility will offer, with schedules.")
-    notice_contact: NoticeContact | None = Field(default=None, description="Overrides the pack's OHS contact in the notice.")
+    notice_contact: NoticeContact | None = Field(default=None, description="Overrides the pack's agency contact in the notice.")
     publication: Publication = Field(default_factory=Publication, description="Newspaper publication of the public notice.")
     planned_filing_date: IsoDate | None = Field(default=None, description="Date the application is to be filed, ISO format.")
     fee: Money | None = Field(default=None, description="Filing fee the applicant intends to pay, if stated; checked against the pack.")

@@ -244,7 +244,7 @@ class Towns(Sourced):
 
 
 class Principle(Spec):
-    """A review principle the application must address, e.g. §19a-639(a)(3) public need."""
+    """A review principle of the state's statute that the application must address (public need ...)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)   # a filing's `principles` key
     number: str
@@ -316,7 +316,7 @@ class Documents(Sourced):
 class UI(Spec):
     """Wording of the web app that names the state or its agency."""
 
-    agency_short: str        # the agency as a sentence names it: "Mark as filed with OHS"
+    agency_short: str        # the agency as a sentence names it: "Mark as filed with {agency_short}"
     tagline: str             # under the sign-in heading
     start_intro: str         # on the empty filings list
     footer: str              # the footer's reminder of the law and the agency's forms

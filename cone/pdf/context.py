@@ -158,7 +158,7 @@ def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits:
     assert set(facts_of_cover) == set(COVER_FACTS)
     items = _checklist(pack, errors, exhibits, facts_of_cover)
     facts = [("Applicant", filing.applicant.legal_name or ""),
-             ("Project", filing.project.title or filing.project.summary or ""),
+             ("Project", filing.project.title or filing.project.summary or filing.project.facility_name or ""),
              ("Filing type", f"{ftype.label} ({ftype.citation})"),
              ("Project site", site),
              ("Capital expenditure", format_money(amount) if amount is not None else ""),

@@ -1,6 +1,6 @@
 """The application packet: plan its parts from the filing and pack, render what is not cached, merge.
 
-Order: checklist cover, contents, then the pack's parts in its order (for Connecticut the
+Order: checklist cover, contents, then the parts in the pack's order (the
 main-form sections of the filing type with the review principles, the public notice with
 its publication record, the affidavit), the exhibits (each behind a separator page) and,
 for a draft, the findings appendix. Parts are

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from ..filing.errors import InputError
@@ -30,13 +32,34 @@ class _Values(dict):
         return "{" + key + "}"
 
 
-@functools.cache
+def pack_dirs() -> tuple[Path, ...]:
+    """The folders holding state packs: cone's own `forms/`, then each folder named in CONE_PACKS
+    (separated by os.pathsep), for a state pack in development or a test's made-up state."""
+    extra = [Path(p) for p in os.environ.get("CONE_PACKS", "").split(os.pathsep) if p.strip()]
+    return (FORMS_DIR, *extra)
+
+
+def available_states() -> list[str]:
+    """The state codes that have a pack, in order: cone's own first."""
+    states: list[str] = []
+    for folder in pack_dirs():
+        found = sorted(p.name.upper() for p in folder.iterdir() if (p / "pack.yaml").is_file()) if folder.is_dir() else []
+        states += [s for s in found if re.fullmatch(r"[A-Z]{2}", s) and s not in states]
+    return states
+
+
 def get_pack(state: str) -> Pack:
-    """The pack for a state code, loaded with this checklist's checks (once per process); InputError when there is none."""
-    directory = FORMS_DIR / state.lower()
-    if not re.fullmatch(r"[A-Za-z]{2}", state) or not (directory / "pack.yaml").is_file():
-        available = sorted(p.name.upper() for p in FORMS_DIR.iterdir() if (p / "pack.yaml").is_file())
-        raise InputError(f"no rule pack for state '{state}' (available: {', '.join(available)})", path="$.state")
+    """The pack for a state code, loaded with this checklist's checks (once per process and
+    folder); InputError when there is none."""
+    if re.fullmatch(r"[A-Za-z]{2}", state):
+        for folder in pack_dirs():
+            if (folder / state.lower() / "pack.yaml").is_file():
+                return _load(folder / state.lower())
+    raise InputError(f"no rule pack for state '{state}' (available: {', '.join(available_states())})", path="$.state")
+
+
+@functools.cache
+def _load(directory: Path) -> Pack:
     return load_pack(directory, CHECKS)
 
 

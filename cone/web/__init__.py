@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .. import resources
+from ..rules.checklist import available_states, get_pack
 from . import access, config, errors
 from .accounts import cli as accounts_cli
 from .accounts import throttle
@@ -99,7 +100,11 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id)
+    # The state packs this server offers: the header names their states, the footer and the
+    # sign-in page carry their own wording (loaded once here; packs do not change while it runs).
+    state_packs = [get_pack(state) for state in available_states()]
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id,
+                                 state_packs=state_packs)
 
 
 def configure_cli(app: Flask) -> None:

@@ -59,14 +59,19 @@ def make_app(database: str, **overrides):
     return app
 
 
-@pytest.fixture
-def app(database):
-    app = make_app(database)
-    yield app
+def close_app(app) -> None:
+    """Stop an app's render thread and close its database connections."""
     app.extensions["cone.render_thread"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database):
+    app = make_app(database)
+    yield app
+    close_app(app)
 
 
 def sign_in(client, email: str) -> None:

@@ -5,34 +5,20 @@ Pure functions over the pack, the filing and the submitted MultiDict; no Flask h
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from pydantic import ValidationError
 
 from ...filing.models import Filing
 from ...filing.parser import json_path
+from ...packs.field_types import FieldType
 from ...packs.models import FieldDef, Section
 from ...packs.pack import Pack
-from ...filing.paths import get_path, is_blank
+from ...filing.paths import get_path
 
 MAX_GROUP_ITEMS = 50
-FRIENDLY = {   # field type -> message for a value of the right kind in the wrong shape
-    "zip": "Enter a 5-digit ZIP code, like 06333",
-    "email": "Enter an e-mail address, like name@example.org",
-    "phone": "Enter a telephone number, like 860-555-0142",
-    "state": "Enter a two-letter state code, like CT",
-    "date": "Enter a date as YYYY-MM-DD, like 2025-07-07",
-    "date_list": "Enter each date as YYYY-MM-DD on its own line",
-    "money": "Enter an amount in dollars, like 10000 or 10000.50",
-    "integer": "Enter a whole number, like 12",
-    "number": "Enter a number, like 3 or 2.5",
-}
-
-
 def field_id(path: str) -> str:
     """The HTML id of a field's input: services[0].level -> f-services-0-level."""
     return "f-" + re.sub(r"[^A-Za-z0-9_]+", "-", path).strip("-")
@@ -51,6 +37,8 @@ class Widget:
     error: str | None = None
     items: list[list[Widget]] = field(default_factory=list)   # groups: one widget list per item
     item_label: str | None = None
+    kind: FieldType | None = None    # the field type: its widget, input type, prefix ...
+    list_id: str | None = None       # the datalist of suggestions (the pack's towns)
 
 
 def _choices(fdef: FieldDef, pack: Pack) -> list[tuple[str, str]]:
@@ -59,19 +47,7 @@ def _choices(fdef: FieldDef, pack: Pack) -> list[tuple[str, str]]:
 
 def display_value(fdef: FieldDef, raw: Any) -> Any:
     """A filing value as the form shows it."""
-    if fdef.type == "multichoice":
-        return list(raw or [])
-    if is_blank(raw):
-        return ""
-    if fdef.type == "date_list":
-        return "\n".join(d.isoformat() for d in raw)
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    if isinstance(raw, float):
-        return f"{raw:g}"
-    if isinstance(raw, Decimal):
-        return f"{raw:f}"
-    return str(raw)
+    return fdef.kind.show(raw)
 
 
 def widgets(section: Section, pack: Pack, filing_type: str, values: Mapping[str, Any],
@@ -119,7 +95,13 @@ def _widget(fdef: FieldDef, path: str, pack: Pack, filing_type: str, values: Map
             errors: Mapping[str, str]) -> Widget:
     default: Any = [] if fdef.type == "multichoice" else ""
     return Widget(path, field_id(path), fdef.label, fdef.type, fdef.required_for(filing_type), fdef.help,
-                  _choices(fdef, pack), values.get(path, default), errors.get(path))
+                  _choices(fdef, pack), values.get(path, default), errors.get(path), kind=fdef.kind,
+                  list_id=towns_list_id(pack) if fdef.kind.suggests_towns else None)
+
+
+def towns_list_id(pack: Pack) -> str:
+    """The id of the page's datalist of the pack's towns."""
+    return f"towns-{pack.state.lower()}"
 
 
 def values_from_filing(section: Section, filing: Filing) -> dict[str, Any]:
@@ -176,35 +158,7 @@ def values_from_form(section: Section, form: Any) -> dict[str, Any]:
 
 def _convert(fdef: FieldDef, raw: Any, pack: Pack) -> Any:
     """A typed value for the filing document (None when blank); ValueError with a message."""
-    if fdef.type == "multichoice":
-        codes = [c for c in raw if c]
-        if fdef.choices and any(c not in pack.vocab[fdef.choices] for c in codes):
-            raise ValueError("Choose from the options shown")
-        return codes
-    text = str(raw).strip()
-    if fdef.type == "date_list":
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    if not text:
-        return None
-    if fdef.type == "choice":
-        if fdef.choices and text not in pack.vocab[fdef.choices]:
-            raise ValueError("Choose one of the options shown")
-        return text
-    if fdef.type == "state":
-        return text.upper()
-    if fdef.type in ("money", "number"):
-        try:
-            number = Decimal(text.replace(",", "").removeprefix("$").strip())
-        except InvalidOperation:
-            raise ValueError(FRIENDLY[fdef.type]) from None
-        if not number.is_finite():
-            raise ValueError(FRIENDLY[fdef.type])
-        return number
-    if fdef.type == "integer":
-        if not re.fullmatch(r"-?\d{1,9}", text):
-            raise ValueError(FRIENDLY["integer"])
-        return int(text)
-    return text
+    return fdef.kind.read(raw, pack.vocab[fdef.choices] if fdef.choices else None)
 
 
 def _set(doc: dict[str, Any], path: str, value: Any) -> None:
@@ -260,10 +214,10 @@ def apply_section(section: Section, pack: Pack, filing: Filing, values: Mapping[
     try:
         return Filing.model_validate(doc), {}
     except ValidationError as exc:
-        return None, _field_errors(exc, types)
+        return None, _field_errors(exc, types, pack.ui.examples)
 
 
-def _field_errors(exc: ValidationError, types: Mapping[str, FieldDef]) -> dict[str, str]:
+def _field_errors(exc: ValidationError, types: Mapping[str, FieldDef], examples: Mapping[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
@@ -272,8 +226,8 @@ def _field_errors(exc: ValidationError, types: Mapping[str, FieldDef]) -> dict[s
             path = re.sub(r"\[\d+\]$", "", path)     # publication.dates[1] -> publication.dates
         fdef = types.get(path)
         msg = err["msg"].removeprefix("Value error, ")
-        if fdef is not None and fdef.type in FRIENDLY and err["type"] in ("string_pattern_mismatch", "date_from_datetime_parsing"):
-            msg = FRIENDLY[fdef.type]
+        if fdef is not None and fdef.kind.hint and err["type"] in ("string_pattern_mismatch", "date_from_datetime_parsing"):
+            msg = fdef.kind.message(examples)
         msg = msg.replace("Input should be", "Must be").replace("String should have", "Must have")
         errors.setdefault(path, msg[:1].upper() + msg[1:])
     return errors

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ...filing.models import Filing
 from ...filing.parser import parse_filing
 from ...packs.models import Section
-from ...rules.checklist import get_pack
+from ...rules.checklist import available_states, get_pack
 from ...filing.paths import get_path, is_blank
 from ..access import current_record, permission
 from ..exhibits.service import exhibits_of
@@ -44,9 +44,16 @@ def index():  # noqa: ANN201
 @bp.route("/new", methods=["GET", "POST"])
 @permission("create")
 def new():  # noqa: ANN201
-    pack = get_pack("CT")
+    """Start a filing: first the state, when this server has packs for more than one, then the kind."""
+    states = available_states()
+    state = request.values.get("state", states[0] if len(states) == 1 else "")
+    if state not in states:
+        errors = {"state": "Choose the state where the project is"} if "state" in request.values else {}
+        return render_template("filings/new_state.html", packs=[get_pack(s) for s in states], errors=errors), \
+            (422 if errors else 200)
+    pack = get_pack(state)
     orgs = g.user.organizations("administrator")
-    errors: dict[str, str] = {}
+    errors = {}
     if request.method == "POST":
         chosen = request.form.get("organization", str(orgs[0].organization_id) if len(orgs) == 1 else "")
         org = next((o for o in orgs if str(o.organization_id) == chosen), None)

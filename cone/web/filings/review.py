@@ -18,7 +18,8 @@ def _transition(name: str):
     except (TransitionRefused, ValueError) as exc:
         flash(f"Not done: {exc}.", "error")
         return redirect(url_for("filings.overview", filing_id=record.id)), 303
-    flash(f"{t.label}: the filing is now {STATUS_LABELS[t.target].lower()}.")
+    agency = filing_context(record)[1].ui.agency_short
+    flash(f"{t.label_for(agency)}: the filing is now {STATUS_LABELS[t.target].lower()}.")
     return redirect(url_for("filings.overview", filing_id=record.id)), 303
 
 

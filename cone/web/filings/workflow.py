@@ -22,6 +22,10 @@ class Transition:
     role: str
     needs_clean_checklist: bool = False
 
+    def label_for(self, agency: str) -> str:
+        """The button's wording, naming the pack's agency where it does ("Mark as filed with {agency}")."""
+        return self.label.format(agency=agency)
+
 
 TRANSITIONS = {t.name: t for t in (
     Transition("submit", "Submit for review", frozenset({"draft", "changes_requested"}), "in_review", "administrator", True),
@@ -29,7 +33,7 @@ TRANSITIONS = {t.name: t for t in (
     Transition("request_changes", "Request changes", frozenset({"in_review"}), "changes_requested", "legal"),
     Transition("approve", "Approve", frozenset({"in_review"}), "approved", "legal", True),
     Transition("reopen", "Reopen for editing", frozenset({"approved"}), "draft", "administrator"),
-    Transition("mark_filed", "Mark as filed with OHS", frozenset({"approved"}), "filed", "compliance"),
+    Transition("mark_filed", "Mark as filed with {agency}", frozenset({"approved"}), "filed", "compliance"),
 )}
 
 
@@ -43,7 +47,7 @@ def check_transition(name: str, status: str, role: str, has_error_findings: bool
     if t is None:
         raise TransitionRefused(f"unknown action '{name}'")
     if role != t.role:
-        raise TransitionRefused(f"only a user with the {t.role} role can {t.label.lower()}")
+        raise TransitionRefused(f"only a user with the {t.role} role can {t.label_for('the agency').lower()}")
     if status not in t.sources:
         raise TransitionRefused(f"a filing that is {STATUS_LABELS[status].lower()} cannot be sent to "
                                 f"{STATUS_LABELS[t.target].lower()}")

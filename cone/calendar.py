@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from .packs.pack import Pack
 
@@ -59,12 +59,33 @@ def closed_reason(day: dt.date, pack: Pack) -> str:
     return name or (day.strftime("%A") if day.weekday() >= 5 else "")
 
 
-def closed_note(day: dt.date, pack: Pack) -> str:
-    """'' for a business day; else why the office is closed and the previous business day."""
+# What a date on a closed day asks of the person who acts on it: a minimum period's first day
+# ("later": act on it or after), a maximum period's last day ("earlier": act by it), a date the
+# applicant chose ("choose"); a date nobody acts on (a newspaper run, the agency's own deadline)
+# gets no note at all.
+Advice = Literal["later", "earlier", "choose"]
+
+
+def business_day(day: dt.date, pack: Pack, step: int) -> dt.date:
+    """`day` if the office is open then, else the nearest open day after it (step 1) or before it (step -1)."""
+    while closed_reason(day, pack):
+        day += step * DAY
+    return day
+
+
+def closed_note(day: dt.date, pack: Pack, advice: Advice) -> tuple[str, dt.date | None]:
+    """('', None) for a business day; else why the office is closed, what to do, and the business
+    day advised: never before a minimum period's first day, never after a maximum period's last."""
     reason = closed_reason(day, pack)
     if not reason:
-        return ""
-    before = day - DAY
-    while closed_reason(before, pack):
-        before -= DAY
-    return f"Falls on {reason}: the office is closed; the previous business day is {before.isoformat()}."
+        return "", None
+    closed = f"Falls on {reason}, when {pack.ui.agency_short} is closed"
+    if advice == "choose":
+        return f"{closed}: choose a business day.", None
+    if advice == "later":
+        after = business_day(day, pack, 1)
+        return f"{closed}: the first business day on or after it is {after.isoformat()} (not earlier).", after
+    before = business_day(day, pack, -1)
+    rule = pack.deadlines.closed_day_rule
+    extension = f" {rule.note} ({rule.citation})." if rule else ""
+    return f"{closed}: act by the previous business day, {before.isoformat()}.{extension}", before

@@ -1,7 +1,9 @@
 """The timeline of a filing: notice runs, the filing window, the fee and the post-filing clock.
 
-Dates that fall on a weekend or a state holiday keep their date but carry a note naming the
-previous business day, since the agency is closed then.
+Days are calendar days: a date on a weekend or holiday keeps its date. Where someone must act
+on it, it carries a note with the business day to act on instead: a minimum period's first day
+moves later, a maximum period's last day earlier (never out of the period); newspaper runs and
+the agency's own deadlines carry none.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..calendar import closed_note, filing_window, notice_start_window, qualifying_run
+from ..calendar import Advice, closed_note, filing_window, notice_start_window, qualifying_run
 from ..fee import Fee, fee_for
 from ..filing.models import Filing
 from ..filing.money import money_number
@@ -23,6 +25,7 @@ class Row:
     date: dt.date
     citation: str
     note: str = ""
+    advised: dt.date | None = None     # the business day the note advises, if any
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Timeline:
             "earliest_filing_date": iso(self.earliest_filing_date),
             "latest_filing_date": iso(self.latest_filing_date),
             "planned_filing_date": iso(self.planned_filing_date),
-            "rows": [{**asdict(r), "date": r.date.isoformat()} for r in self.rows],
+            "rows": [{**asdict(r), "date": r.date.isoformat(), "advised": iso(r.advised)} for r in self.rows],
         }
 
 
@@ -56,8 +59,9 @@ def build_timeline(filing: Filing, pack: Pack) -> Timeline:
     planned = filing.planned_filing_date
     rows: list[Row] = []
 
-    def add(id_: str, label: str, day: dt.date, citation: str) -> None:
-        rows.append(Row(id_, label, day, citation, closed_note(day, pack)))
+    def add(id_: str, label: str, day: dt.date, citation: str, advice: Advice | None = None) -> None:
+        note, advised = closed_note(day, pack, advice) if advice else ("", None)
+        rows.append(Row(id_, label, day, citation, note, advised))
 
     run = qualifying_run(filing.publication.dates)
     earliest = latest = None
@@ -66,20 +70,24 @@ def build_timeline(filing: Filing, pack: Pack) -> Timeline:
         add(f"publication_{i}", f"Notice runs in {paper}", day, n.citation)
     if run:
         earliest, latest = filing_window(run[-1], pack)
-        add("earliest_filing", f"Earliest filing date ({n.min_days_before_filing} days after the last run)", earliest, n.citation)
-        add("latest_filing", f"Latest filing date ({n.max_days_before_filing} days after the last run)", latest, n.citation)
+        add("earliest_filing", f"Earliest filing date ({n.min_days_before_filing} days after the last run)", earliest, n.citation,
+            "later")
+        add("latest_filing", f"Latest filing date ({n.max_days_before_filing} days after the last run)", latest, n.citation,
+            "earlier")
     elif planned is not None:
         first_start, last_start = notice_start_window(planned, pack)
-        add("publication_start_earliest", f"Earliest start of the {n.consecutive_days}-day notice run", first_start, n.citation)
-        add("publication_start_latest", f"Latest start of the {n.consecutive_days}-day notice run", last_start, n.citation)
+        add("publication_start_earliest", f"Earliest start of the {n.consecutive_days}-day notice run", first_start,
+            n.citation, "later")
+        add("publication_start_latest", f"Latest start of the {n.consecutive_days}-day notice run", last_start,
+            n.citation, "earlier")
     basis = planned or earliest
     if planned is not None:
-        add("filing", "Planned filing date", planned, n.citation)
+        add("filing", "Planned filing date", planned, n.citation, "choose")
     if basis is not None:
         dates = {"filing": basis}
         for step in pack.deadlines.post_filing:
             dates[step.id] = dates[step.after] + dt.timedelta(days=step.days)
             label = step.label if planned else f"{step.label} (if filed on the earliest date)"
-            add(step.id, label, dates[step.id], step.citation)
+            add(step.id, label, dates[step.id], step.citation, None if step.actor == "agency" else "earlier")
     rows.sort(key=lambda r: r.date)
     return Timeline(fee, earliest, latest, planned, rows)

@@ -177,6 +177,7 @@ class ClockRow(Cited):
     label: str
     after: str
     days: int = Field(ge=0)
+    actor: Literal["agency", "applicant", "public"] = "agency"   # who must act by this date (the last day)
 
 
 class HolidayCalendar(Spec):
@@ -184,9 +185,16 @@ class HolidayCalendar(Spec):
     subdivision: str | None = None
 
 
+class ClosedDayRule(Cited):
+    """A rule that may let a paper due on a closed day be filed on the next business day."""
+
+    note: str
+
+
 class Deadlines(Spec):
     days_citation: str
     holiday_calendar: HolidayCalendar
+    closed_day_rule: ClosedDayRule | None = None
     notice: NoticeWindow
     post_filing: list[ClockRow]
 

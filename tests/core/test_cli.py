@@ -98,7 +98,8 @@ def test_timeline_ok():
     lines = run.stdout.decode().splitlines()
     assert lines[0] == "Fee: $1,000 (up to $50,000; Conn. Gen. Stat. §19a-639a(a))"
     assert "2025-06-24  Earliest filing date (20 days after the last run)  (Conn. Gen. Stat. §19a-639a(b))" in lines
-    assert "            Falls on Veterans Day: the office is closed; the previous business day is 2025-11-10." in lines
+    assert any(line.startswith("            Falls on Sunday, when OHS is closed: act by the previous business day, "
+                               "2025-10-03.") for line in lines)
 
 
 def test_timeline_json():
@@ -108,7 +109,7 @@ def test_timeline_json():
     assert out["fee"] == 1000 and isinstance(out["fee"], int) and out["fee_tier"] == "up to $50,000"
     assert (out["earliest_filing_date"], out["latest_filing_date"]) == ("2025-06-24", "2025-09-02")
     assert {"id": "filing", "label": "Planned filing date", "date": "2025-07-07",
-            "citation": "Conn. Gen. Stat. §19a-639a(b)", "note": ""} in out["rows"]
+            "citation": "Conn. Gen. Stat. §19a-639a(b)", "note": "", "advised": None} in out["rows"]
 
 
 def test_notice_html():

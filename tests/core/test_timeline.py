@@ -112,33 +112,91 @@ def test_the_holidays_package_knows_ct_holidays():
     assert ct.get(D("2026-02-12")) == "Lincoln's Birthday"
 
 
-@pytest.mark.parametrize("day, note", [
-    ("2026-04-01", ""),                                                        # Wednesday
-    ("2026-04-03", "Falls on Good Friday: the office is closed; the previous business day is 2026-04-02."),
-    ("2026-04-04", "Falls on Saturday: the office is closed; the previous business day is 2026-04-02."),
-    ("2026-04-05", "Falls on Sunday: the office is closed; the previous business day is 2026-04-02."),
-    ("2026-05-25", "Falls on Memorial Day: the office is closed; the previous business day is 2026-05-22."),
-    ("2026-02-12", "Falls on Lincoln's Birthday: the office is closed; the previous business day is 2026-02-11."),
-    ("2026-01-01", "Falls on New Year's Day: the office is closed; the previous business day is 2025-12-31."),
-    ("2025-12-27", "Falls on Saturday: the office is closed; the previous business day is 2025-12-26."),
+CLOSED = ", when OHS is closed"
+EXTENSION = (" Regs. §19a-9-8 lets a paper due on a day the office is closed be filed on the next business day; "
+             "whether it reaches this limit is unsettled, so do not rely on it (Regs. Conn. State Agencies §19a-9-8).")
+
+
+@pytest.mark.parametrize("day, advice, note, advised", [
+    ("2026-04-01", "later", "", None),                                                          # Wednesday
+    ("2026-04-03", "later", f"Falls on Good Friday{CLOSED}: the first business day on or after it is 2026-04-06 (not earlier).",
+     "2026-04-06"),
+    ("2026-04-04", "earlier", f"Falls on Saturday{CLOSED}: act by the previous business day, 2026-04-02.{EXTENSION}",
+     "2026-04-02"),
+    ("2026-05-25", "later", f"Falls on Memorial Day{CLOSED}: the first business day on or after it is 2026-05-26 (not earlier).",
+     "2026-05-26"),
+    ("2026-02-12", "earlier", f"Falls on Lincoln's Birthday{CLOSED}: act by the previous business day, 2026-02-11.{EXTENSION}",
+     "2026-02-11"),
+    ("2026-01-01", "earlier", f"Falls on New Year's Day{CLOSED}: act by the previous business day, 2025-12-31.{EXTENSION}",
+     "2025-12-31"),
+    ("2025-12-27", "choose", f"Falls on Saturday{CLOSED}: choose a business day.", None),
 ])
-def test_closed_notes(day, note):
-    assert closed_note(D(day), PACK) == note
+def test_a_closed_day_note_says_which_business_day_to_act_on(day, advice, note, advised):
+    assert closed_note(D(day), PACK, advice) == (note, D(advised) if advised else None)
 
 
-def test_a_row_on_good_friday_keeps_its_date_and_carries_the_note():
+def _run(last: str) -> list[str]:
+    end = D(last)
+    return [(end - dt.timedelta(days=k)).isoformat() for k in (2, 1, 0)]
+
+
+def test_an_earliest_filing_date_on_a_saturday_advises_the_monday_after_not_the_friday_before():
     data = example()
-    set_path(data, "publication.dates", ["2026-01-25", "2026-01-26", "2026-01-27"])
-    set_path(data, "planned_filing_date", "2026-03-04")          # + 30 days = Friday April 3, 2026
-    [row] = [r for r in timeline_of(data).rows if r.id == "completeness_review"]
-    assert row.date == D("2026-04-03")
-    assert row.note == "Falls on Good Friday: the office is closed; the previous business day is 2026-04-02."
+    set_path(data, "publication.dates", _run("2026-12-06"))           # + 20 days = Saturday, December 26, 2026
+    [row] = [r for r in timeline_of(data).rows if r.id == "earliest_filing"]
+    assert (row.date, row.advised) == (D("2026-12-26"), D("2026-12-28"))   # the 24th would be 18 days after the notice
+    assert "2026-12-24" not in row.note
+
+
+def test_an_earliest_notice_start_on_a_closed_day_moves_later_so_the_last_run_stays_within_90_days():
+    data = example()
+    set_path(data, "publication.dates", [])
+    set_path(data, "planned_filing_date", "2027-03-27")      # earliest start: 2027-03-27 - 92 days = Saturday 2026-12-25
+    rows = {r.id: r for r in timeline_of(data).rows}
+    start = rows["publication_start_earliest"]
+    assert start.date == D("2026-12-25") and start.advised == D("2026-12-28")
+    last_run = start.advised + dt.timedelta(days=2)
+    assert (D("2027-03-27") - last_run).days <= 90
+
+
+def test_newspaper_runs_and_the_agencys_own_deadlines_carry_no_closed_day_note():
+    data = example()
+    set_path(data, "publication.dates", ["2026-04-03", "2026-04-04", "2026-04-05"])   # Good Friday to Sunday
+    set_path(data, "planned_filing_date", "2026-05-05")
+    rows = timeline_of(data).rows
+    assert all(r.note == "" for r in rows if r.id.startswith("publication_"))
+    agency_rows = {step.id for step in PACK.deadlines.post_filing if step.actor == "agency"}
+    assert all(r.note == "" for r in rows if r.id in agency_rows)
+
+
+@pytest.mark.parametrize("offset", range(0, 400, 3))
+def test_no_timeline_note_advises_a_date_outside_its_period(offset):
+    """Across a year of run dates and planned dates, every advised day stays inside the notice
+    window and the notice-start window (the minimum and maximum periods of the pack)."""
+    n = PACK.deadlines.notice
+    last = D("2026-01-01") + dt.timedelta(days=offset)
+    data = example()
+    set_path(data, "publication.dates", _run(last.isoformat()))
+    rows = {r.id: r for r in timeline_of(data).rows}
+    for row_id in ("earliest_filing", "latest_filing"):
+        advised = rows[row_id].advised or rows[row_id].date
+        assert n.min_days_before_filing <= (advised - last).days <= n.max_days_before_filing, rows[row_id]
+    data = example()
+    set_path(data, "publication.dates", [])
+    set_path(data, "planned_filing_date", last.isoformat())
+    rows = {r.id: r for r in timeline_of(data).rows}
+    for row_id in ("publication_start_earliest", "publication_start_latest"):
+        start = rows[row_id].advised or rows[row_id].date
+        last_run = start + dt.timedelta(days=n.consecutive_days - 1)
+        assert n.min_days_before_filing <= (last - last_run).days <= n.max_days_before_filing, rows[row_id]
 
 
 def test_business_days_carry_no_note():
     notes = {r.id: r.note for r in timeline_of(example()).rows}
     assert notes["filing"] == "" and notes["completeness_review"] == ""           # Mon July 7, Wed Aug 6 2025
-    assert notes["review_decision"].startswith("Falls on Veterans Day")          # Tue Nov 11, 2025
+    assert notes["review_decision"] == ""          # Tue Nov 11, 2025 is Veterans Day, but OHS's own deadline
+    assert notes["completeness_response"].startswith("Falls on Sunday, when OHS is closed: act by the previous "
+                                                     "business day, 2025-10-03.")
 
 
 def test_json_shape():
@@ -148,6 +206,6 @@ def test_json_shape():
     assert out["fee"] == 1000 and out["fee_tier"] == "up to $50,000"
     assert out["earliest_filing_date"] == "2025-06-24" and out["latest_filing_date"] == "2025-09-02"
     for row in out["rows"]:
-        assert set(row) == {"id", "label", "date", "citation", "note"}
+        assert set(row) == {"id", "label", "date", "citation", "note", "advised"}
         assert D(row["date"]).isoformat() == row["date"]
 

@@ -1,29 +1,32 @@
 #!/usr/bin/env python3
-"""Generate forms/ct/towns.yaml: Connecticut's 169 towns with their USPS ZIP codes.
+"""Generate forms/ct/towns.yaml: Connecticut's 169 towns, their ZIP codes and their villages.
 
-ZIP codes and their postal city names come from the `zipcodes` package
-(pip install zipcodes==3.0.0), which ships USPS data offline. Postal city
-names are often villages rather than towns (Niantic, Mystic, Uncasville ...),
-so this script holds a village-to-town table and a per-ZIP override table for
-ZIPs known to serve more than one town.
+A (town, ZIP) pair comes from the 2020 Census ZCTA-to-town relationship file in
+shared/domain/data (ct-zip-town-census2020.csv) when at least THRESHOLD residents of the town
+live in that ZIP: below it, an address would be rare enough that the checklist's ZIP/town
+warning is worth a second look. PO-box and unique ZIPs have no ZCTA: they come from the
+`zipcodes` package (USPS data, offline), under the town of their USPS place name. Villages
+come from the Census place list (ct-village-town-census2020.csv) and the USPS place names,
+so that an address written with a village name gets its town suggested.
 
-Requires only `zipcodes` and `pyyaml`. Usage:
+Requires `zipcodes==3.0.0` and `pyyaml` (a throwaway venv will do). Usage:
 
-    python tools/gen_ct_towns.py            # writes forms/ct/towns.yaml
-    python tools/gen_ct_towns.py -o FILE    # writes elsewhere
+    python tools/gen_ct_towns.py [--data ../shared/domain/data] [-o FILE]
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import yaml
 import zipcodes
 
 ZIPCODES_VERSION = "3.0.0"
-AS_OF = "2026-11-26"
+AS_OF = "2026-12-02"
 
 # The 169 towns (municipalities) of Connecticut, spelled as the state spells them.
 TOWNS = [
@@ -187,118 +190,101 @@ VILLAGE_TO_TOWN = {
     "Stevenson": "Monroe",
 }
 
-# ZIPs that serve more than one town: the full list of towns for that ZIP
-# (replaces the postal-city mapping above).
-MULTI_TOWN_ZIPS = {
-    "06018": ["North Canaan", "Canaan"],        # Canaan village; reaches into the town of Canaan
-    "06076": ["Stafford", "Union"],             # Union has no post office of its own
-    "06105": ["Hartford", "West Hartford"],     # West End / Asylum Hill; USPS accepts West Hartford
-    "06239": ["Killingly", "Brooklyn"],         # Danielson; East Brooklyn uses it
-    "06351": ["Griswold", "Lisbon"],            # Jewett City; Lisbon has no post office of its own
-    "06355": ["Groton", "Stonington"],          # Mystic straddles the Mystic River
-    "06371": ["Old Lyme", "Lyme"],              # Lyme has no standard ZIP of its own
-    "06372": ["Stonington", "Groton"],          # Old Mystic, head of the Mystic River
-    "06424": ["East Hampton", "Haddam"],        # Haddam Neck (Haddam, east of the river)
-    "06439": ["East Haddam", "Lyme"],           # Hadlyme village spans both towns
-    "06511": ["New Haven", "Hamden"],           # USPS accepts Hamden
-    "06512": ["East Haven", "New Haven"],       # Annex / Morris Cove are in New Haven
-    "06513": ["New Haven", "East Haven"],       # Fair Haven Heights; USPS accepts East Haven
-    "06705": ["Waterbury", "Wolcott"],          # USPS accepts Wolcott
-    "06754": ["Cornwall", "Warren"],            # Warren has no post office of its own
-    "06777": ["Washington", "Warren"],          # New Preston; Lake Waramaug area
-    "06778": ["Litchfield", "Thomaston"],       # Northfield; USPS accepts Thomaston
-    "06829": ["Redding", "Weston", "Wilton"],   # Georgetown village spans three towns
-}
-
-# ZIPs whose mapping a reviewer should check. The mapping used is the one
-# above; the note says what is doubtful.
-UNCERTAIN_ZIPS = {
-    "06013": "Burlington; USPS also accepts Unionville, may reach into Farmington",
-    "06018": "listed under North Canaan and Canaan; extent into the town of Canaan (and Salisbury/Norfolk) not confirmed",
-    "06063": "listed under Barkhamsted only; USPS also accepts Winsted, may reach into Winchester",
-    "06105": "listed under Hartford and West Hartford; size of the West Hartford part not confirmed",
-    "06372": "Old Mystic PO boxes; listed under Stonington and Groton (village straddles the river), Ledyard not excluded",
-    "06478": "listed under Oxford only; USPS also accepts Seymour, may reach into Seymour",
-    "06511": "listed under New Haven and Hamden; Hamden part inferred from USPS acceptable name",
-    "06513": "listed under New Haven and East Haven; East Haven part inferred from USPS acceptable name",
-    "06705": "listed under Waterbury and Wolcott; Wolcott part inferred from USPS acceptable name",
-    "06777": "listed under Washington and Warren; Warren part inferred from USPS acceptable name",
-    "06778": "Northfield (Litchfield); Thomaston part inferred from USPS acceptable name, Harwinton not excluded",
-}
-
+THRESHOLD = 25          # residents of the town in the ZIP (2020 Census) for the pair to be listed
+CENSUS_AS_OF = "2026-12-02"
 ZIP_RE = re.compile(r"^06\d{3}$")
+PLACE_SUFFIX = re.compile(r" (CDP|city|borough|town)( \(.*\))?$")
 
 
-def build() -> tuple[dict[str, list[str]], dict]:
-    """Return ({town: sorted zips}, stats)."""
+def census_pairs(data: Path) -> tuple[dict[str, dict[str, float]], set[str]]:
+    """{zip: {town: residents}} of the Census file, and every ZIP it has (its ZCTAs)."""
+    pairs: dict[str, dict[str, float]] = defaultdict(dict)
+    with open(data / "ct-zip-town-census2020.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            pairs[row["zip"]][row["town"]] = float(row["inter_pop"])
+    return pairs, set(pairs)
+
+
+def census_villages(data: Path) -> dict[str, dict[str, float]]:
+    """{village name: {town: residents}} from the Census place list, places named as towns left out."""
+    villages: dict[str, dict[str, float]] = defaultdict(dict)
+    with open(data / "ct-village-town-census2020.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name = PLACE_SUFFIX.sub("", row["place"])
+            if name not in TOWNS:
+                villages[name][row["town"]] = float(row["overlap_pop"])
+    return villages
+
+
+def build(data: Path) -> tuple[dict[str, list[str]], list[dict], list[dict], dict]:
+    """({town: sorted zips}, villages, uncertain ZIP notes, stats)."""
     town_set = set(TOWNS)
     assert len(TOWNS) == 169 and len(town_set) == 169, "need exactly 169 distinct towns"
-    for table in (VILLAGE_TO_TOWN.values(),
-                  [t for ts in MULTI_TOWN_ZIPS.values() for t in ts]):
-        unknown = set(table) - town_set
-        assert not unknown, f"mapping names non-towns: {sorted(unknown)}"
-
-    records = zipcodes.filter_by(state="CT")
-    active = [r for r in records if r.get("active", True)]
-    skipped = sorted(r["zip_code"] for r in records if not r.get("active", True))
+    assert not set(VILLAGE_TO_TOWN.values()) - town_set, "village table names a non-town"
+    pairs, zctas = census_pairs(data)
+    assert {t for ts in pairs.values() for t in ts} == town_set, "the Census file should cover the 169 towns"
 
     by_town: dict[str, set[str]] = {t: set() for t in TOWNS}
-    unmapped = []
-    for r in active:
-        z = r["zip_code"]
-        assert ZIP_RE.match(z), f"not a CT ZIP: {z}"
-        if z in MULTI_TOWN_ZIPS:
-            towns = MULTI_TOWN_ZIPS[z]
-        else:
-            city = r["city"]
-            town = VILLAGE_TO_TOWN.get(city, city)
-            if town not in town_set:
-                unmapped.append(f"{z} {city}")
-                continue
-            towns = [town]
-        for t in towns:
+    uncertain = []
+    for z, towns in sorted(pairs.items()):
+        assert ZIP_RE.match(z), z
+        kept = {t for t, people in towns.items() if people >= THRESHOLD}
+        if not kept:      # a ZCTA with only a handful of residents: keep its largest town
+            kept = {max(towns, key=towns.get)}
+        for t in kept:
             by_town[t].add(z)
-    assert not unmapped, f"postal cities with no town mapping: {unmapped}"
+        dropped = sorted(t for t in towns if t not in kept and towns[t] > 0)
+        if dropped:
+            uncertain.append({"zip": z, "note": "also " + ", ".join(f"{int(towns[t])} residents in {t}" for t in dropped)
+                              + f" (below the threshold of {THRESHOLD}: an address there gets a warning to check)"})
 
-    active_zips = {r["zip_code"] for r in active}
-    for z in list(MULTI_TOWN_ZIPS) + list(UNCERTAIN_ZIPS):
-        assert z in active_zips, f"table names a ZIP the package does not list as active: {z}"
+    records = [r for r in zipcodes.filter_by(state="CT") if r.get("active", True)]
+    po_boxes = []
+    for r in records:
+        z = r["zip_code"]
+        if z in zctas:
+            continue
+        town = VILLAGE_TO_TOWN.get(r["city"], r["city"])
+        assert town in town_set, f"USPS place with no town mapping: {z} {r['city']}"
+        by_town[town].add(z)
+        po_boxes.append(z)
+
+    villages: dict[str, dict[str, float]] = census_villages(data)
+    for name, town in VILLAGE_TO_TOWN.items():
+        if name not in villages and name not in town_set:
+            villages[name] = {town: 0.0}          # a USPS place name without a Census place
+    village_list = [{"name": name, "towns": sorted(t for t in towns)} for name, towns in sorted(villages.items())]
 
     empty = [t for t, zs in by_town.items() if not zs]
     assert not empty, f"towns with no ZIP: {empty}"
-
     result = {t: sorted(by_town[t]) for t in sorted(TOWNS)}
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = defaultdict(int)
     for zs in result.values():
         for z in zs:
-            counts[z] = counts.get(z, 0) + 1
-    stats = {
-        "towns": len(result),
-        "distinct_zips": len(counts),
-        "multi_town_zips": sorted(z for z, n in counts.items() if n > 1),
-        "skipped_inactive": skipped,
-        "uncertain": len(UNCERTAIN_ZIPS),
-    }
-    assert len(counts) == len(active_zips)
-    return result, stats
+            counts[z] += 1
+    stats = {"towns": len(result), "distinct_zips": len(counts), "po_box_zips": len(po_boxes),
+             "multi_town_zips": sum(1 for n in counts.values() if n > 1), "villages": len(village_list),
+             "uncertain": len(uncertain)}
+    return result, village_list, uncertain, stats
 
 
-def render(result: dict[str, list[str]]) -> str:
+def render(result: dict[str, list[str]], villages: list[dict], uncertain: list[dict]) -> str:
     out = [
-        "# Connecticut's 169 towns with their ZIP codes.",
-        "# Generated by tools/gen_ct_towns.py from the `zipcodes` package (USPS data)"
-        " plus a village-to-town table.",
-        "# Includes standard, PO-box and unique ZIPs; ZIPs the package marks inactive are left out.",
-        "# A ZIP that serves more than one town is listed under each of them.",
-        f'source: "USPS ZIP data via the zipcodes package {ZIPCODES_VERSION} (PyPI);'
-        ' village-to-town mapping compiled by cone"',
-        f'as_of: "{AS_OF}"',
-        "status: unverified   # ZIP-to-town mapping is a draft: a reviewer should check multi-town ZIPs",
+        "# Connecticut's 169 towns with their ZIP codes, and the villages an address may name instead.",
+        "# Generated by tools/gen_ct_towns.py: do not edit by hand. A (town, ZIP) pair is listed when at least",
+        f"# {THRESHOLD} residents of the town live in the ZIP (2020 Census ZCTA-to-town file); PO-box and unique",
+        "# ZIPs (no ZCTA) come from USPS data under the town of their place name. A ZIP shared by towns is",
+        "# listed under each. Villages: Census designated places and USPS place names, with their towns.",
+        f'source: "U.S. Census Bureau 2020 ZCTA-to-county-subdivision and place-to-county-subdivision files'
+        f' (shared/domain/data); USPS ZIP data via the zipcodes package {ZIPCODES_VERSION}"',
+        f'as_of: "{CENSUS_AS_OF}"',
         "uncertain_zips:",
     ]
-    for z in sorted(UNCERTAIN_ZIPS):
-        note = UNCERTAIN_ZIPS[z].replace('"', "'")
-        out.append(f'  - {{zip: "{z}", note: "{note}"}}')
+    for u in uncertain:
+        out.append(f'  - {{zip: "{u["zip"]}", note: "{u["note"]}"}}')
+    out.append("villages:")
+    for v in villages:
+        out.append(f'  - {{name: "{v["name"]}", towns: [' + ", ".join(f'"{t}"' for t in v["towns"]) + "]}")
     out.append("towns:")
     for town, zs in result.items():
         out.append(f"  - name: {town}")
@@ -308,37 +294,26 @@ def render(result: dict[str, list[str]]) -> str:
 
 def check(text: str) -> None:
     data = yaml.safe_load(text)
-    towns = data["towns"]
-    assert len(towns) == 169
-    names = [t["name"] for t in towns]
+    names = [t["name"] for t in data["towns"]]
     assert names == sorted(names) and set(names) == set(TOWNS)
-    for t in towns:
-        assert t["zips"], t["name"]
-        for z in t["zips"]:
-            assert isinstance(z, str) and ZIP_RE.match(z), (t["name"], z)
-    by_name = {t["name"]: set(t["zips"]) for t in towns}
-    assert {"06333", "06357"} <= by_name["East Lyme"]
-    assert {"06103", "06106"} <= by_name["Hartford"]
-    assert "06902" in by_name["Stamford"]
-    for u in data["uncertain_zips"]:
-        assert ZIP_RE.match(u["zip"]) and u["note"]
+    by_name = {t["name"]: set(t["zips"]) for t in data["towns"]}
+    assert {"06333", "06357"} <= by_name["East Lyme"] and "06247" in by_name["Scotland"]
+    assert "06778" not in by_name["Thomaston"] and "06778" in by_name["Litchfield"]
+    every = {z for zs in by_name.values() for z in zs}
+    assert "06390" not in every and "06999" not in every
 
 
 def main(argv: list[str] | None = None) -> int:
-    default = Path(__file__).resolve().parent.parent / "forms" / "ct" / "towns.yaml"
+    root = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", "--output", type=Path, default=default)
+    ap.add_argument("--data", type=Path, default=root.parent / "shared" / "domain" / "data")
+    ap.add_argument("-o", "--output", type=Path, default=root / "forms" / "ct" / "towns.yaml")
     args = ap.parse_args(argv)
-
-    result, stats = build()
-    text = render(result)
+    result, villages, uncertain, stats = build(args.data)
+    text = render(result, villages, uncertain)
     check(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}: {stats['towns']} towns, {stats['distinct_zips']} distinct ZIPs, "
-          f"{len(stats['multi_town_zips'])} under more than one town "
-          f"({', '.join(stats['multi_town_zips'])}), {stats['uncertain']} uncertain; "
-          f"skipped inactive: {', '.join(stats['skipped_inactive'])}")
+    print(f"wrote {args.output}: {stats}")
     return 0
 
 

@@ -246,8 +246,16 @@ class Town(Spec):
     zips: list[str]
 
 
+class Village(Spec):
+    """A place name an address may use instead of its town (a Census place or USPS place name)."""
+
+    name: str
+    towns: list[str]
+
+
 class Towns(Sourced):
     uncertain_zips: list[UncertainZip] = []
+    villages: list[Village] = []
     towns: list[Town]
 
 

@@ -45,7 +45,12 @@ class Pack:
         self.vocab["entity_types"] = {e.id: VocabItem(id=e.id, label=e.label) for e in self.meta.entity_types}
         self.entity_types = {e.id: e for e in self.meta.entity_types}
         self.town_zips: dict[str, frozenset[str]] = {t.name: frozenset(t.zips) for t in self.towns.towns}
-        self.zip_prefixes = frozenset(z[:3] for t in self.towns.towns for z in t.zips)
+        self.zips = frozenset(z for t in self.towns.towns for z in t.zips)
+        self.villages: dict[str, tuple[str, ...]] = {v.name.casefold(): tuple(v.towns) for v in self.towns.villages}
+        self.zip_towns: dict[str, tuple[str, ...]] = {}
+        for t in self.towns.towns:
+            for z in t.zips:
+                self.zip_towns[z] = (*self.zip_towns.get(z, ()), t.name)
         self.towns_by_key = {t.name.casefold(): t.name for t in self.towns.towns}
         self.field_index: dict[str, FieldDef] = {}
         for section in self.fields.sections:
@@ -144,6 +149,10 @@ class Pack:
                 raise self._fail("deadlines", ("post_filing", i, "after"),
                                  f"row {step.id}: 'after' must name 'filing' or an earlier row, not '{step.after}'")
             steps.add(step.id)
+        for i, village in enumerate(self.towns.villages):
+            unknown = set(village.towns) - set(self.town_zips)
+            if unknown:
+                raise self._fail("towns", ("villages", i, "towns"), f"village {village.name}: not a town: {sorted(unknown)}")
         for level in self.levels.levels:
             if level not in self.vocab.get("levels", {}):
                 raise self._fail("levels", ("levels", level), f"level '{level}' is not in the levels vocabulary")

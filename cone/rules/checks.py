@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..calendar import filing_window, qualifying_run
 from ..fee import fee_for
@@ -150,9 +150,30 @@ def site_state(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
         yield "site.state", {"value": filing.site.state}
 
 
-def _suggest_town(pack: Pack, town: str) -> str:
-    matches = [name for key, name in pack.towns_by_key.items() if key.replace(" ", "") == town.casefold().replace(" ", "")]
-    return f" (did you mean {matches[0]}?)" if matches else ""
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _suggest_town(pack: Pack, town: str, zip_code: str | None) -> str:
+    """What to enter instead of a name that is not a town: the town of a village (narrowed by the
+    ZIP where the village spans towns), a town spelled alike, or the town of the ZIP."""
+    by_zip = pack.zip_towns.get((zip_code or "")[:5], ())
+    village = pack.villages.get(town.casefold().strip())
+    if village:
+        name = town.strip()
+        narrowed = [t for t in village if t in by_zip]
+        if len(village) == 1:
+            return f": {name} is a village of {village[0]}: enter {village[0]}."
+        if len(narrowed) == 1:
+            return f": {name} lies in {_and(village)}, and ZIP {zip_code} is in {narrowed[0]}: enter {narrowed[0]}."
+        return f": {name} lies in {_and(village)}: enter the one the site is in."
+    key = town.casefold().replace(" ", "")
+    alike = [name for k, name in pack.towns_by_key.items() if k.replace(" ", "") == key]
+    if alike:
+        return f"; did you mean {alike[0]}?"
+    if len(by_zip) == 1:
+        return f"; ZIP {zip_code} is in {by_zip[0]}: enter {by_zip[0]} if the site is there."
+    return "; enter the town (not the village or post-office name)."
 
 
 @check
@@ -160,23 +181,23 @@ def site_town(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     """The site town is one of the state's towns (exact spelling)."""
     town = filing.site.town
     if not is_blank(town) and town not in pack.town_zips:
-        yield "site.town", {"value": town, "suggestion": _suggest_town(pack, town)}
+        yield "site.town", {"value": town, "suggestion": _suggest_town(pack, town, filing.site.zip)}
 
 
 @check
 def site_zip(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
-    """The site ZIP code is within the state's ZIP ranges (three-digit prefixes of the town table)."""
+    """The site ZIP code is a ZIP code of one of the state's towns (ZIP+4 by its first five digits)."""
     zip_code = filing.site.zip
-    if zip_code and zip_code[:3] not in pack.zip_prefixes:
+    if zip_code and zip_code[:5] not in pack.zips:
         yield "site.zip", {"value": zip_code}
 
 
 @check
 def site_zip_town(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
-    """The site ZIP code is one the town's post offices use."""
+    """The site ZIP code is one the town's addresses use."""
     zip_code, town = filing.site.zip, filing.site.town
     zips = pack.town_zips.get(town or "")
-    if zip_code and zips and zip_code[:3] in pack.zip_prefixes and zip_code[:5] not in zips:
+    if zip_code and zips and zip_code[:5] in pack.zips and zip_code[:5] not in zips:
         expected = f" ({', '.join(sorted(zips))})" if len(zips) <= 6 else ""
         yield "site.zip", {"value": zip_code, "town": town, "expected": expected}
 

@@ -5,7 +5,11 @@ other rules (if any) the same mutation also trips, and words the message must co
 """
 from __future__ import annotations
 
+import csv
+import re
+
 import shutil
+from pathlib import Path
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
@@ -19,6 +23,8 @@ from cone.packs.loader import FORMS_DIR, load_pack
 from cone.packs.models import Band
 
 from .helpers import PACK, TYPE_FACTS, del_path, example, example_of_type, filing, findings, set_path
+
+CENSUS = Path(__file__).resolve().parents[3] / "shared" / "domain" / "data"   # ../shared beside the checkout
 
 RULES = {r.id: r for r in PACK.rules}
 
@@ -59,7 +65,7 @@ FAILING: dict[str, Case] = {
                         ("'yoga'", "'Treatment components'", "group_therapy")),
     "site.state": Case(_set("site.state", "NY"), "site.state", ("in NY", "Connecticut")),
     "site.town": Case(_set("site.town", "Niantic"), "site.town", ("'Niantic'", "169 towns")),
-    "site.zip": Case(_set("site.zip", "10001"), "site.zip", ("10001", "not a Connecticut ZIP")),
+    "site.zip": Case(_set("site.zip", "10001"), "site.zip", ("10001", "not the ZIP code of any Connecticut town")),
     "site.zip_town": Case(_set("site.zip", "06103"), "site.zip", ("06103", "East Lyme (06333, 06357)")),
     "publication.newspaper": Case(_del("publication.newspaper"), "publication.newspaper", ("newspaper",)),
     "publication.consecutive": Case(_set("publication.dates", ["2025-06-02", "2025-06-04", "2025-06-06"]),
@@ -254,7 +260,52 @@ def test_unknown_level_is_a_choice_error_not_a_band_error():
                                                ("NEW HAVEN", "New Haven"), ("Windsorlocks", "Windsor Locks")])
 def test_town_misspelled_with_suggestion(typed, suggestion):
     [f] = only(mutated(_set("site.town", typed)), "site.town")
-    assert f.message.endswith(f"(did you mean {suggestion}?).")
+    assert f.message.endswith(f"; did you mean {suggestion}?")
+
+
+@pytest.mark.parametrize("village, zip_code, message", [
+    ("Niantic", "06357", "'Niantic' is not one of Connecticut's 169 towns: Niantic is a village of East Lyme: enter East Lyme."),
+    ("Willimantic", "06226", "'Willimantic' is not one of Connecticut's 169 towns: Willimantic is a village of Windham: "
+                             "enter Windham."),
+    ("Storrs", "06268", "'Storrs' is not one of Connecticut's 169 towns: Storrs is a village of Mansfield: enter Mansfield."),
+    ("Rockville", "06066", "'Rockville' is not one of Connecticut's 169 towns: Rockville is a village of Vernon: enter Vernon."),
+    ("Mystic", "06355", "'Mystic' is not one of Connecticut's 169 towns: Mystic lies in Groton and Stonington: enter the one "
+                        "the site is in."),
+])
+def test_a_village_name_gets_its_town_suggested(village, zip_code, message):
+    [f] = only(mutated(_each(_set("site.town", village), _set("site.zip", zip_code))), "site.town")
+    assert f.message == message
+
+
+def test_every_village_of_the_census_place_list_gets_its_town_suggested():
+    places = list(csv.DictReader(open(CENSUS / "ct-village-town-census2020.csv", encoding="utf-8")))
+    towns_of: dict[str, set[str]] = {}
+    for row in places:
+        name = re.sub(r" (CDP|city|borough|town)( \(.*\))?$", "", row["place"])
+        if name not in PACK.town_zips:
+            towns_of.setdefault(name, set()).add(row["town"])
+    assert len(towns_of) > 150
+    for name, towns in towns_of.items():
+        [f] = only(mutated(_each(_set("site.town", name), _del("site.zip"))), "site.town")
+        assert all(t in f.message for t in towns) and "enter " in f.message, f.message
+
+
+def test_every_zip_above_the_census_threshold_is_accepted_for_its_town():
+    pairs = [r for r in csv.DictReader(open(CENSUS / "ct-zip-town-census2020.csv", encoding="utf-8"))
+             if float(r["inter_pop"]) >= 25]
+    assert len(pairs) > 350
+    for row in pairs:
+        assert findings(mutated(_each(_set("site.town", row["town"]), _set("site.zip", row["zip"])))) == [], row
+
+
+@pytest.mark.parametrize("zip_code", ["06390", "06999"])   # Fishers Island, New York; no such ZIP
+def test_zip_codes_outside_connecticut_towns_are_refused_though_they_start_with_06(zip_code):
+    assert rules_of(mutated(_set("site.zip", zip_code))) == [("site.zip", "site.zip")]
+
+
+def test_zip_06778_is_litchfield_not_thomaston():
+    assert findings(mutated(_each(_set("site.town", "Litchfield"), _set("site.zip", "06778")))) == []
+    assert rules_of(mutated(_each(_set("site.town", "Thomaston"), _set("site.zip", "06778")))) == [("site.zip_town", "site.zip")]
 
 
 def test_town_unknown_without_suggestion():

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..calendar import Advice, closed_note, filing_window, notice_start_window, qualifying_run
-from ..fee import Fee, fee_for
+from ..fee import Fee, fee_basis, fee_for
 from ..filing.models import Filing
 from ..filing.money import money_number
 from ..packs.pack import Pack
@@ -54,8 +54,8 @@ class Timeline:
 def build_timeline(filing: Filing, pack: Pack) -> Timeline:
     """Every dated step the filing's facts determine, in date order."""
     n = pack.deadlines.notice
-    capex = filing.project.capital_expenditure
-    fee = fee_for(pack.fees, capex) if capex is not None else None
+    basis = fee_basis(filing)
+    fee = fee_for(pack.fees, basis) if basis is not None else None
     planned = filing.planned_filing_date
     rows: list[Row] = []
 

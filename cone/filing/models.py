@@ -140,6 +140,9 @@ class Project(Model):
     facility_name: Text | None = Field(default=None, description="Name of the existing facility concerned (transfer, termination, beds).")
     populations: list[Code] = Field(default_factory=list, description="Populations served: adults, adolescents, children, older_adults.")
     capital_expenditure: Money | None = Field(default=None, description="Total capital expenditure in US dollars; 0 when there is none.")
+    total_cost: Money | None = Field(default=None, description=(
+        "Total cost of the project in US dollars, where it differs from the capital expenditure (leased or donated "
+        "equipment at fair market value, for example); the fee is set on it, else on the capital expenditure."))
     transferee: Text | None = Field(default=None, description="Transfer of ownership: the entity that will own the facility.")
     terminated_service: Text | None = Field(default=None, description="Termination: the service to be terminated.")
     equipment: Text | None = Field(default=None, description="Equipment acquisition: the equipment to be acquired, e.g. 'a 3.0 Tesla MRI scanner'.")

@@ -156,6 +156,7 @@ class Tier(Spec):
 
 class Fees(Cited):
     tiers: list[Tier]
+    limit_note: str | None = None     # said of an amount exactly at a tier's limit; {limit} is the amount
 
     @field_validator("tiers")
     @classmethod

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ..documents.answers import format_answer
 from ..filing.dates import long_date
 from ..rules.checklist import Finding
-from ..fee import fee_for
+from ..fee import fee_basis, fee_for
 from ..filing.models import Filing
 from ..filing.money import format_money
 from ..documents.notice import render_notice
@@ -52,13 +52,15 @@ def _group(f: FieldDef, items: list[Any], pack: Pack, filing_type: str) -> dict[
 
 
 def _notes(filing: Filing, pack: Pack) -> dict[str, str]:
-    """Derived facts printed under an answer: the fee a capital expenditure sets."""
-    amount = filing.project.capital_expenditure
+    """Derived facts printed under an answer: the fee that the project's cost (or capital expenditure) sets."""
+    amount = fee_basis(filing)
     if amount is None:
         return {}
     fee = fee_for(pack.fees, amount)
-    return {"project.capital_expenditure": f"Filing fee: {format_money(fee.amount)} "
-                                           f"(capital expenditure {fee.tier}; {fee.citation})."}
+    by_cost = filing.project.total_cost is not None
+    return {"project.total_cost" if by_cost else "project.capital_expenditure":
+            f"Filing fee: {format_money(fee.amount)} ({'project cost' if by_cost else 'capital expenditure'} "
+            f"{fee.tier}; {fee.citation})." + (f" {fee.note}" if fee.note else "")}
 
 
 def section_context(section: Section, filing: Filing, pack: Pack, number: int) -> dict[str, Any] | None:
@@ -143,9 +145,11 @@ def cover_context(filing: Filing, pack: Pack, findings: list[Finding], exhibits:
     ftype = pack.filing_types[filing.filing_type]
     errors = [f for f in findings if f.severity == "error"]
     amount = filing.project.capital_expenditure
-    fee = fee_for(pack.fees, amount) if amount is not None else None
-    fee_text = (f"{format_money(fee.amount)} for a capital expenditure of {format_money(amount)} ({fee.tier}; {fee.citation})"
-                if fee else "")
+    basis = fee_basis(filing)
+    fee = fee_for(pack.fees, basis) if basis is not None else None
+    what = "a project cost" if filing.project.total_cost is not None else "a capital expenditure"
+    fee_text = (f"{format_money(fee.amount)} for {what} of {format_money(basis)} ({fee.tier}; {fee.citation})"
+                + (f" {fee.note}" if fee.note else "") if fee and basis is not None else "")
     pub = filing.publication
     notice_bits = [b for b in (pub.newspaper, ", ".join(long_date(d) for d in pub.dates)) if b]
     site = ", ".join(v for v in (filing.site.street, filing.site.town, filing.site.state) if v)

@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..calendar import filing_window, qualifying_run
-from ..fee import fee_for
+from ..fee import fee_basis, fee_for
 from ..filing.models import Filing, Service
 from ..filing.money import format_money
 from ..filing.paths import get_path, is_blank
@@ -232,14 +232,14 @@ def publication_window(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hi
 
 @check
 def fee_matches(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
-    """A stated fee equals the fee table's fee for the capital expenditure."""
-    capex = filing.project.capital_expenditure
-    if filing.fee is None or capex is None:
+    """A stated fee equals the fee table's fee for the cost of the project."""
+    basis = fee_basis(filing)
+    if filing.fee is None or basis is None:
         return
-    fee = fee_for(pack.fees, capex)
+    fee = fee_for(pack.fees, basis)
     if filing.fee != fee.amount:
-        yield "fee", {"value": format_money(filing.fee), "expected": format_money(fee.amount),
-                      "tier": fee.tier, "capital_expenditure": format_money(capex)}
+        yield "fee", {"value": format_money(filing.fee), "expected": format_money(fee.amount), "tier": fee.tier,
+                      "cost": format_money(basis), "note": f" {fee.note}" if fee.note else ""}
 
 
 def _services(filing: Filing) -> Iterator[tuple[str, Service]]:

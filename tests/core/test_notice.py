@@ -16,6 +16,10 @@ from .helpers import (EXAMPLE, EXAMPLE_NOTICE, PACK, TYPE_FACTS, del_path, examp
 CONTACT = ("Interested persons may contact the State of Connecticut, Office of Health Strategy, Attention: "
            "Steven Lazarus, 450 Capitol Ave. MS #510HS, Hartford, CT 06134 or by phone at 860.418.7001 "
            "for additional information.")
+# The pack's own contact block: the address as OHS prints it (the seed's own block keeps the newspaper's typo).
+PACK_CONTACT = ("Interested persons may contact the State of Connecticut, Office of Health Strategy, Attention: "
+                "Steven Lazarus, 450 Capitol Avenue, MS#51OHS, PO Box 340308, Hartford, CT 06134 or by phone at "
+                "860.418.7001 for additional information.")
 STATEMENT = ("Notice is hereby given that, pursuant to Connecticut General Statutes Sec. 19a-638, "
              "Hopewell Health Solutions, LLC is applying for a certificate of need")
 
@@ -84,7 +88,7 @@ def test_capital_expenditure_wording(amount, words):
 def test_pack_contact_when_the_filing_gives_none():
     data = example()
     del data["notice_contact"]
-    assert notice_of(data).text.endswith(CONTACT)
+    assert notice_of(data).text.endswith(PACK_CONTACT)
 
 
 def test_filing_contact_overrides_the_pack():
@@ -101,7 +105,7 @@ def test_filing_contact_overrides_the_pack():
 def test_partial_contact_override_falls_back_per_field(override):
     data = example()
     data["notice_contact"] = override
-    assert notice_of(data).text.endswith(CONTACT.replace("Steven Lazarus", "Dana Whitfield"))
+    assert notice_of(data).text.endswith(PACK_CONTACT.replace("Steven Lazarus", "Dana Whitfield"))
 
 
 NOTICE_FIELDS = ["applicant.legal_name", "project.summary", "site.street", "site.town", "project.facility_name",

@@ -74,7 +74,7 @@ FAILING: dict[str, Case] = {
                                ("(June 4, 2025)", "between June 24, 2025 and September 2, 2025",
                                 "planned filing date is June 23, 2025")),
     "fee.matches": Case(_set("fee", 2000), "fee",
-                        ("capital expenditure of $10,000 (up to $50,000) is $1,000, not $2,000",)),
+                        ("project cost of $10,000 (up to $50,000) is $1,000, not $2,000",)),
     "services.schedule": Case(_del("services[1].hours_per_week"), "services[1].hours_per_week",
                               ("'Individual and group counseling'",)),
     "services.hours_band": Case(_each(_del("services[0].days_per_week"), _del("services[0].hours_per_day"),
@@ -392,8 +392,24 @@ def test_fee_tier_edges(capex, fee):
 def test_fee_message_names_the_tier():
     data = mutated(_each(_set("project.capital_expenditure", Decimal("50000.01")), _set("fee", 1000)))
     [f] = only(data, "fee.matches")
-    assert f.message == ("The filing fee for a capital expenditure of $50,000.01 (over $50,000 to $100,000) "
+    assert f.message == ("The filing fee for a project cost of $50,000.01 (over $50,000 to $100,000) "
                          "is $2,000, not $1,000.")
+
+
+def test_a_fee_at_a_tiers_exact_limit_follows_the_statute_and_says_where_the_web_table_differs():
+    data = mutated(_each(_set("project.capital_expenditure", Decimal("50000")), _set("fee", 2000)))
+    [f] = only(data, "fee.matches")
+    assert f.message.startswith("The filing fee for a project cost of $50,000 (up to $50,000) is $1,000, not $2,000. "
+                                "A cost of exactly $50,000 is in this tier under the statute; OHS's web table")
+    assert only(mutated(_each(_set("project.capital_expenditure", Decimal("50000")), _set("fee", 1000))), "fee.matches") == []
+
+
+def test_the_fee_is_set_on_the_total_cost_of_the_project_where_it_differs_from_the_capital_expenditure():
+    data = mutated(_each(_set("project.capital_expenditure", Decimal("10000")),
+                         _set("project.total_cost", Decimal("600000")), _set("fee", 1000)))
+    [f] = only(data, "fee.matches")
+    assert f.message == "The filing fee for a project cost of $600,000 (over $500,000 to $1,000,000) is $4,000, not $1,000."
+    assert only(mutated(_each(_set("project.total_cost", Decimal("600000")), _set("fee", 4000))), "fee.matches") == []
 
 
 def test_fee_with_cents_mismatch():
@@ -565,7 +581,12 @@ def test_facility_type_without_words_is_not_cross_checked():
     ("corporation", "Shoreline Health, Inc.", True),
     ("corporation", "Shoreline Health Corporation", True),
     ("corporation", "Shoreline Health, LLC", False),
+    ("llc", "Hopewell Health Solutions Limited Liability Co.", True),       # every §34-243k designation
+    ("llc", "Hopewell Health Solutions Ltd. Liability Company", True),
+    ("llc", "Hopewell Health Solutions Ltd. Liability Co.", True),
     ("nonprofit_corporation", "Shoreline Health, Inc.", True),
+    ("nonprofit_corporation", "Connecticut Children's Medical Center", True),   # §33-1045 requires no designation
+    ("nonprofit_corporation", "Yale New Haven Hospital", True),
     ("limited_partnership", "Shoreline Partners, L.P.", True),
     ("limited_partnership", "Shoreline Partners", False),
     ("government", "Town of East Lyme", True),

@@ -225,6 +225,7 @@ class Bands(Spec):
 class LevelDef(Spec):
     bands: dict[str, Bands]
     components: list[str] = []
+    measure: str = "hours"       # what a program's weekly hours count at this level ("clinical hours")
 
     @model_validator(mode="after")
     def _has_default(self) -> LevelDef:

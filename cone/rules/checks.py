@@ -276,7 +276,7 @@ def service_hours(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
         if not band.contains(hours):
             pop_label = pack.vocab["populations"][population].label.lower() if population in pack.vocab["populations"] else "this population"
             yield f"{path}.hours_per_week", {
-                "name": service.name or "program", "hours": f"{hours:g}", "band": band.describe(),
+                "name": service.name or "program", "hours": f"{hours:g}", "band": band.describe(), "measure": level.measure,
                 "level": pack.vocab["levels"][service.level].label, "population": pop_label}
 
 

@@ -80,10 +80,10 @@ FAILING: dict[str, Case] = {
     "services.hours_band": Case(_each(_del("services[0].days_per_week"), _del("services[0].hours_per_day"),
                                       _set("services[0].hours_per_week", 5)),
                                 "services[0].hours_per_week",
-                                ("runs 5 hours a week", "for adults runs 6 to 20 hours a week", "Intensive outpatient"),
+                                ("runs 5 hours a week", "for adults runs 9 to under 20 hours a week", "Intensive outpatient"),
                                 frozenset({"services.hours_typical"})),
-    "services.hours_typical": Case(_set("services[0].hours_per_day", Decimal("2.5")), "services[0].hours_per_week",
-                                   ("runs 7.5 hours a week", "usual 9 to under 20 hours", "for adults")),
+    "services.hours_typical": Case(_set("services[0].hours_per_day", Decimal("5.5")), "services[0].hours_per_week",
+                                   ("runs 16.5 hours a week", "usual 9 to 15 hours", "for adults")),
     "services.components": Case(lambda d: d["services"][0]["components"].remove("medication_management"),
                                 "services[0].components", ("medication management",)),
     "project.beds_increase": Case(_each(dict.clear, lambda d: d.update(example_of_type("increase_beds")),
@@ -439,24 +439,24 @@ OK, WARN, ERR = set(), {"services.hours_typical"}, {"services.hours_typical", "s
 
 
 @pytest.mark.parametrize("level, population, hours, expected", [
-    # IOP, adults (default band): hard 6-20, typical 9 to under 20
-    ("iop", None, 9, OK), ("iop", None, 12, OK), ("iop", None, 8, WARN), ("iop", None, 6, WARN),
-    ("iop", None, 5, ERR), ("iop", None, 5.9, ERR), ("iop", None, 19.5, OK), ("iop", None, 20, WARN),
-    ("iop", None, 20.5, ERR), ("iop", "adults", 8, WARN),
-    # IOP, adolescents and children: hard 4-20, typical 6 to under 20
-    ("iop", "adolescents", 6, OK), ("iop", "adolescents", 5, WARN), ("iop", "adolescents", 4, WARN),
-    ("iop", "adolescents", 3.5, ERR), ("iop", "children", 6, OK), ("iop", "children", 3, ERR),
-    ("iop", "older_adults", 5, ERR),
-    # PHP: hard 15-40, typical 20-30
-    ("php", None, 20, OK), ("php", None, 30, OK), ("php", None, 19, WARN), ("php", None, 31, WARN),
-    ("php", None, 15, WARN), ("php", None, 14.5, ERR), ("php", None, 40, WARN), ("php", None, 41, ERR),
-    ("php", "adolescents", 10, ERR),
-    # outpatient: hard 0.5 to under 9, typical 1-3
+    # IOP, adults (default band): ASAM 2.1 is 9 to under 20 (hard); typical 9-15
+    ("iop", None, 9, OK), ("iop", None, 12, OK), ("iop", None, 15, OK), ("iop", None, 16, WARN),
+    ("iop", None, 19.5, WARN), ("iop", None, 8, ERR), ("iop", None, 6, ERR), ("iop", None, 20, ERR),
+    ("iop", None, 20.5, ERR), ("iop", "adults", 8.9, ERR), ("iop", "older_adults", 5, ERR),
+    # IOP, adolescents and children: from 6 (hard 6 to under 20), typical 6-15
+    ("iop", "adolescents", 6, OK), ("iop", "adolescents", 16, WARN), ("iop", "adolescents", 5.9, ERR),
+    ("iop", "adolescents", 20, ERR), ("iop", "children", 6, OK), ("iop", "children", 3, ERR),
+    # PHP: ASAM 2.5 is 20 or more (hard); typical 20-30
+    ("php", None, 20, OK), ("php", None, 30, OK), ("php", None, 31, WARN), ("php", None, 41, WARN),
+    ("php", None, 19.5, ERR), ("php", None, 15, ERR), ("php", "adolescents", 10, ERR),
+    # outpatient: under 9 for adults, under 6 for adolescents and children (hard, from 0.5); typical 1-3
     ("outpatient", None, 1, OK), ("outpatient", None, 3, OK), ("outpatient", None, 4, WARN),
     ("outpatient", None, 0.5, WARN), ("outpatient", None, 0.25, ERR), ("outpatient", None, 8.9, WARN),
-    ("outpatient", None, 9, ERR),
-    # residential and inpatient: round the clock
-    ("residential", None, 168, OK), ("residential", None, 120, WARN), ("residential", None, 40, ERR),
+    ("outpatient", None, 9, ERR), ("outpatient", "adolescents", 5.9, WARN), ("outpatient", "adolescents", 6, ERR),
+    # residential: clinical hours, at least 5 (hard); near 168 means hours of presence (warning)
+    ("residential", None, 10, OK), ("residential", None, 5, OK), ("residential", None, 4.5, ERR),
+    ("residential", None, 168, WARN), ("residential", None, 120, WARN),
+    # inpatient: round the clock
     ("inpatient", None, 168, OK), ("inpatient", None, 99, ERR),
 ])
 def test_hours_bands(level, population, hours, expected):
@@ -470,14 +470,14 @@ def test_band_message_for_adolescents():
     [f] = only(data, "services.hours_band")
     assert f.field == "services[0].hours_per_week"
     assert f.message == ("'Teen IOP' is declared Intensive outpatient (IOP, ASAM 2.1) but runs 3 hours a week; "
-                         "Intensive outpatient (IOP, ASAM 2.1) for adolescents runs 4 to 20 hours a week. "
+                         "Intensive outpatient (IOP, ASAM 2.1) for adolescents runs 6 to under 20 hours a week. "
                          "Correct the schedule or the level of care.")
 
 
 def test_hours_from_days_times_hours_per_day():
-    """The example's IOP states 3 days x 3 hours: 9 hours is adult-typical; 3 x 2 is not."""
-    [f] = only(mutated(_set("services[0].hours_per_day", 2)), "services.hours_typical")
-    assert "runs 6 hours a week" in f.message
+    """The example's IOP states 3 days x 3 hours: 9 hours is adult-typical; 3 x 6 is not."""
+    [f] = only(mutated(_set("services[0].hours_per_day", 6)), "services.hours_typical")
+    assert "runs 18 hours a week" in f.message
 
 
 def test_stated_hours_per_week_wins_over_days_times_hours():
@@ -511,6 +511,14 @@ def test_levels_without_components_are_not_checked():
     data = example()
     data["services"] = [_program("outpatient", 1, components=[])]
     assert findings(data) == []
+
+
+def test_residential_programs_are_checked_in_clinical_hours():
+    data = example()
+    data["services"] = [{**_program("residential", 3), "name": "House"}]
+    [f] = only(data, "services.hours_band")
+    assert f.message.startswith("'House' is declared Residential (ASAM 3.x) but runs 3 clinical hours a week; "
+                                "Residential (ASAM 3.x) for adults runs 5 to 168 clinical hours a week.")
 
 
 def test_band_contains_bounds():

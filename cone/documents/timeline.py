@@ -83,6 +83,9 @@ def build_timeline(filing: Filing, pack: Pack) -> Timeline:
     basis = planned or earliest
     if planned is not None:
         add("filing", "Planned filing date", planned, n.citation, "choose")
+        for before in pack.deadlines.pre_filing:
+            add(before.id, before.label, planned - dt.timedelta(days=before.days), before.citation,
+                None if before.actor == "agency" else "earlier")
     if basis is not None:
         dates = {"filing": basis}
         for step in pack.deadlines.post_filing:

@@ -183,6 +183,18 @@ class Publication(Model):
     dates: list[IsoDate] = Field(default_factory=list, description="Dates the notice ran, ISO format (YYYY-MM-DD).")
 
 
+class Postings(Model):
+    """Where else the notice is posted besides the newspaper, where the state requires it."""
+
+    website_url: Text | None = Field(default=None, description="Address of the applicant's web page that shows the notice.")
+    website_date: IsoDate | None = Field(default=None, description="Date the notice went up on the applicant's website.")
+    community_locations: list[Text] = Field(default_factory=list, description=(
+        "Places in the community where the notice is posted, e.g. the town library and town hall."))
+    municipal_website: Text | None = Field(default=None, description=(
+        "Web page of the municipality or local health department that shows the notice."))
+    copy_sent: IsoDate | None = Field(default=None, description="Date a copy of the notice was sent to the agency.")
+
+
 class UtilizationRow(Model):
     service: Text | None = Field(default=None, description="Service or program the volume is for.")
     year: Text | None = Field(default=None, description="Fiscal or operating year, e.g. 'FY2024' or 'Year 1'.")
@@ -210,6 +222,7 @@ class Filing(Model):
     services: list[Service] = Field(default_factory=list, description="Programs the facility will offer, with schedules.")
     notice_contact: NoticeContact | None = Field(default=None, description="Overrides the pack's agency contact in the notice.")
     publication: Publication = Field(default_factory=Publication, description="Newspaper publication of the public notice.")
+    postings: Postings = Field(default_factory=Postings, description="Postings of the notice besides the newspaper.")
     planned_filing_date: IsoDate | None = Field(default=None, description="Date the application is to be filed, ISO format.")
     fee: Money | None = Field(default=None, description="Filing fee the applicant intends to pay, if stated; checked against the pack.")
     utilization: list[UtilizationRow] = Field(default_factory=list, description="Historical and projected utilization by service.")

@@ -119,6 +119,14 @@ def _show_list(raw: Any) -> list[str]:
     return list(raw or [])
 
 
+def _read_text_lines(raw: Any, _: Collection[str] | None) -> list[str]:
+    return [line.strip() for line in _text(raw).splitlines() if line.strip()]
+
+
+def _show_lines(raw: Any) -> str:
+    return "\n".join(raw or [])
+
+
 def _show_dates(raw: Any) -> str:
     return "\n".join(d.isoformat() for d in raw or [])
 
@@ -166,6 +174,7 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
     FieldType("date_list", dt.date, True, "lines", _read_lines, _show_dates,
               lambda v, _: "; ".join(long_date(d) for d in v), hint="Enter each date as YYYY-MM-DD on its own line",
               example=""),
+    FieldType("text_list", str, True, "lines", _read_text_lines, _show_lines, lambda v, _: "; ".join(v)),
     FieldType("choice", str, False, "select", _read_choice, _show, lambda v, label: label(v)),
     FieldType("multichoice", str, True, "checkboxes", _read_choices, _show_list,
               lambda v, label: "; ".join(label(c) for c in v)),

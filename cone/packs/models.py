@@ -116,7 +116,7 @@ class Fields(Sourced):
 
 # What a rule's findings are about, beyond their fields: the outputs that depend on them (the CLI's
 # `notice` and `timeline` exit codes, the packet cover's checklist items) select rules by these.
-Concern = Literal["notice", "publication", "fee"]
+Concern = Literal["notice", "publication", "posting", "fee"]
 
 
 class RuleDef(Cited):
@@ -186,6 +186,15 @@ class HolidayCalendar(Spec):
     subdivision: str | None = None
 
 
+class PreFilingRow(Cited):
+    """A date counted back from the planned filing date: the last day to do something before filing."""
+
+    id: str
+    label: str
+    days: int = Field(ge=0)
+    actor: Literal["applicant", "agency", "public"] = "applicant"
+
+
 class ClosedDayRule(Cited):
     """A rule that may let a paper due on a closed day be filed on the next business day."""
 
@@ -197,6 +206,7 @@ class Deadlines(Spec):
     holiday_calendar: HolidayCalendar
     closed_day_rule: ClosedDayRule | None = None
     notice: NoticeWindow
+    pre_filing: list[PreFilingRow] = []
     post_filing: list[ClockRow]
 
 

@@ -143,6 +143,11 @@ class Pack:
         for placeholder, path in self.notice.placeholders.items():
             if not _known(path, filing_paths):
                 raise self._fail("notice", ("placeholders", placeholder), f"unknown field path '{path}'")
+        rows = {r.id for r in self.deadlines.pre_filing} | {r.id for r in self.deadlines.post_filing}
+        for i, rule in enumerate(self.rules):
+            if "row" in rule.params and rule.params["row"] not in rows:
+                raise self._fail("rules", ("rules", i, "params", "row"),
+                                 f"rule {rule.id}: params.row '{rule.params['row']}' is not a row of deadlines.yaml")
         steps = {"filing"}
         for i, step in enumerate(self.deadlines.post_filing):
             if step.after not in steps:

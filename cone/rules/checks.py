@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ..calendar import filing_window, qualifying_run
 from ..fee import fee_basis, fee_for
 from ..filing.models import Filing, Service
+from ..filing.dates import long_date
 from ..filing.money import format_money
 from ..filing.paths import get_path, is_blank
 from ..packs.models import FieldDef, RuleDef
@@ -200,6 +201,28 @@ def site_zip_town(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     if zip_code and zips and zip_code[:5] in pack.zips and zip_code[:5] not in zips:
         expected = f" ({', '.join(sorted(zips))})" if len(zips) <= 6 else ""
         yield "site.zip", {"value": zip_code, "town": town, "expected": expected}
+
+
+@check
+def posted_by(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """A posting date (params.field) is no later than the pre-filing row's date (params.row:
+    that many days before the planned filing date)."""
+    day, planned = get_path(filing, rule.params["field"]), filing.planned_filing_date
+    if day is None or planned is None:
+        return
+    row = next(r for r in pack.deadlines.pre_filing if r.id == rule.params["row"])
+    latest = planned - dt.timedelta(days=row.days)
+    if day > latest:
+        yield rule.params["field"], {"date": long_date(day), "latest": long_date(latest), "planned": long_date(planned),
+                                     "days": row.days, "late": (day - latest).days}
+
+
+@check
+def at_least_items(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """A list the rule names (its first field) has at least params.count entries, once it has any."""
+    items = get_path(filing, rule.fields[0]) or []
+    if 0 < len(items) < rule.params["count"]:
+        yield rule.fields[0], {"count": rule.params["count"], "given": len(items), "items": "; ".join(items)}
 
 
 @check

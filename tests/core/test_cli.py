@@ -84,12 +84,16 @@ def test_check_json_ok(tmp_path):
     assert run.returncode == 0 and json.loads(run.stdout) == []
 
 
-def test_shared_example_lacks_only_the_principle_answers():
-    """The shared example answers no review principle: one error per principle, nothing else."""
+def test_shared_example_lacks_only_the_principle_answers_and_the_postings():
+    """The shared example answers no review principle and names none of Public Act 23-171's
+    postings: one error per principle and per posting, nothing else."""
     run = cone("check", str(EXAMPLE), "--format", "json")
     assert run.returncode == 1
     out = json.loads(run.stdout)
-    assert [(f["rule"], f["field"]) for f in out] == [("principles.answered", f"principles.{p}") for p in PRINCIPLE_ANSWERS]
+    postings = ["postings.website_date", "postings.community_locations", "postings.municipal_website", "postings.copy_sent"]
+    assert [(f["rule"], f["field"]) for f in out] == (
+        [("principles.answered", f"principles.{p}") for p in PRINCIPLE_ANSWERS]
+        + [("posting.required", path) for path in postings])
 
 
 def test_timeline_ok():
@@ -138,7 +142,7 @@ def test_check_errors_exit_1(tmp_path):
     run = cone("check", str(path), "--format", "json")
     assert run.returncode == 1
     out = json.loads(run.stdout)
-    assert [f["rule"] for f in out] == ["site.zip", "publication.window"]
+    assert [f["rule"] for f in out] == ["site.zip", "publication.window", "posting.website_early"]
     for finding in out:
         assert list(finding) == ["rule", "severity", "field", "message", "citation"]
         assert finding["severity"] == "error" and finding["citation"]

@@ -39,6 +39,7 @@ def test_example_timeline():
     assert {r.id: r.date.isoformat() for r in t.rows} == {
         "publication_1": "2025-06-02", "publication_2": "2025-06-03", "publication_3": "2025-06-04",
         "earliest_filing": "2025-06-24", "latest_filing": "2025-09-02", "filing": "2025-07-07",
+        "website_posting": "2025-06-17",           # filing - 20 (Public Act 23-171)
         "completeness_review": "2025-08-06",       # filing + 30
         "completeness_response": "2025-10-05",     # review end + 60
         "completeness_posting": "2025-08-13",      # review end + 7

@@ -483,6 +483,11 @@ def pack_for_notice(text: str, packs: Sequence[Pack]) -> Pack:
     return max(packs, key=hits)
 
 
+def excerpt(text: str, span: Span) -> str:
+    """The text of a span as the linter read it: one line, line-end hyphens mended."""
+    return make_plain(text[span[0]:span[1]]).text
+
+
 def segments(text: str, report: LintReport) -> list[tuple[str, str | None]]:
     """The text cut into (piece, what it is) for highlighting: an element id, "difference",
     "marker", "ignored", or None; where spans overlap the first listed wins."""

@@ -186,17 +186,36 @@ def _is_footer(line: str, lint: NoticeLint) -> bool:
     return rest != plain and not re.search(r"\w", rest)
 
 
-def sentences(text: str, lint: NoticeLint) -> list[Span]:
+def heading_breaks(text: str, ignored: Sequence[Span] = ()) -> set[int]:
+    """Where the heading lines that open a notice end ("LEGAL NOTICE", "Notice of Intent to File"):
+    leading lines without punctuation, each followed by a line that starts with a capital."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\n?", text) if m.group()]
+    inside = [(a, line) for a, line in lines if line.strip() and not any(x <= a < y for x, y in ignored)]
+    breaks = set()
+    for (at, line), (_, following) in zip(inside, inside[1:]):
+        body = line.rstrip("\r\n")
+        if len(body) > 90 or re.search(r"[.,;:!?-]\s*$|[.,;:]\s", body) or not following.lstrip()[:1].isupper():
+            break
+        breaks.add(at + len(body.rstrip()))
+    return breaks
+
+
+def sentences(text: str, lint: NoticeLint, breaks: Iterable[int] = ()) -> list[Span]:
     """Sentence spans of plain text; a period after an abbreviation of the pack or a single
-    letter (initials, C.G.S.) ends none."""
+    letter (initials, C.G.S.) ends none; `breaks` (indexes of spaces) end a heading."""
     abbreviations = {a.casefold() for a in lint.abbreviations}
-    spans, start = [], 0
+    ends = []
     for m in SENTENCE_END.finditer(text):
         word = LAST_WORD.search(text, 0, m.start())
         if text[m.start()] == "." and word and (len(word.group(1)) == 1 or word.group(1).casefold() in abbreviations):
             continue
-        spans.append((start, m.start() + 1))
-        start = m.end()
+        ends.append((m.start() + 1, m.end()))
+    ends += [(i, i + 1) for i in breaks]
+    spans, start = [], 0
+    for end, next_start in sorted(ends):
+        if end > start:
+            spans.append((start, end))
+        start = max(start, next_start)
     if start < len(text):
         spans.append((start, len(text)))
     return spans
@@ -241,6 +260,23 @@ def _trailing_name(text: str) -> tuple[int, str]:
     return start, text[start:].strip().rstrip(",")
 
 
+def _leading_name(text: str) -> tuple[int, str]:
+    """The run of capitalized words (with of, and, &, commas) that starts `text`: where, and it."""
+    words = []
+    for m in re.finditer(r"\S+", text):
+        word = m.group()
+        if any(ch.isdigit() for ch in word) or not (word[0].isupper() or word.lower() in NAME_JOINERS and words):
+            break
+        words.append(m)
+        if word.endswith(".") and not word.rstrip(".").isalpha():
+            break
+    while words and words[-1].group().lower() in NAME_JOINERS:
+        words.pop()
+    if not words:
+        return 0, ""
+    return words[0].start(), text[words[0].start():words[-1].end()].rstrip(",")
+
+
 def defined_names(plain: str) -> dict[str, str]:
     """Short names the notice defines for its parties: Hopewell Health Solutions, LLC ("Hopewell")."""
     names = {}
@@ -257,6 +293,8 @@ def _subject(sentence: str, verb_at: int, lint: NoticeLint, aliases: dict[str, s
     before = sentence[start:verb_at].rstrip()
     before = DEFINED.sub("", APPOSITIVE.sub("", before)).rstrip(" ,")
     at, name = _trailing_name(before)
+    if not name:                # "Acme, LLC hereby gives notice that it intends to file ..."
+        at, name = _leading_name(before)
     if not name:
         return verb_at, ""
     key = re.sub(r"^the\s+", "", name, flags=re.I).casefold()
@@ -452,7 +490,8 @@ def lint_notice(text: str, pack: Pack, filing: Filing | None = None) -> LintRepo
     if len(markers) >= lint.hearing.at_least:
         return LintReport("hearing", elements=(), differences=(), message=lint.hearing.message,
                           markers=tuple(Marker(m.id, m.label, plain.span(*m.span)) for m in markers), **base)
-    sents = sentences(plain.text, lint)
+    where = {o: i for i, o in enumerate(plain.origin)}
+    sents = sentences(plain.text, lint, {where[b] for b in heading_breaks(text, ignored) if b in where})
     eligible = _eligible(plain.text, sents, lint)
     aliases = defined_names(plain.text)
     statement, detail = _statement(plain.text, sents, lint, aliases)

@@ -24,7 +24,7 @@ FILING = loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
 def notice(name: str) -> str:
-    return (NOTICES / name).read_text(encoding="utf-8")
+    return (NOTICES / name).read_bytes().decode("utf-8")   # as given: Windows line ends kept
 
 
 def found(text: str, filing=None, pack=PACK) -> dict:
@@ -274,3 +274,25 @@ def test_any_text_gives_a_report_whose_spans_lie_inside_it(text):
     assert all(0 <= a <= b <= len(text) for a, b in spans)
     assert "".join(p for p, _ in segments(text, report)) == text
 
+
+
+def test_an_all_capitals_notice_with_windows_line_ends_and_an_amount_in_millions():
+    text = notice("all-caps-million.txt")
+    assert "\r\n" in text
+    facts = found(text)
+    assert facts["statement"][0] == "YALE NEW HAVEN HOSPITAL, INC."
+    assert facts["scope"][0] == "THE ACQUISITION OF A PET-CT SCANNER"
+    assert facts["address"][0] == "20 YORK STREET, New Haven"
+    assert facts["capital_expenditure"] == ("$2,500,000", ["CAPITAL EXPENDITURE IS $2.5 MILLION"])
+    filing = changed(FILING, applicant__legal_name="Yale New Haven Hospital, Inc.", site__street="20 York Street",
+                     site__town="New Haven", project__capital_expenditure=2500000)
+    assert lint_notice(text, PACK, filing).ok
+
+
+def test_a_heading_line_ends_a_sentence_and_it_refers_to_the_name_before_it():
+    text = notice("heading-gives-notice.txt")
+    facts = found(text)
+    assert facts["statement"][0] == "Enfield Surgical Partners, LLC"
+    assert facts["statement"][1][1] == "Conn. Gen. Stat. Sec. 19a-638"
+    assert facts["address"] == ("100 Hazard Avenue, Enfield", ["100 Hazard Avenue in the Town of Enfield"])
+    assert facts["capital_expenditure"][0] == "$4,100,000"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -446,7 +446,9 @@ def _street_key(street: str, lint: NoticeLint) -> str:
 
 
 def _differences(found: dict[str, _Found | None], filing: Filing, pack: Pack,
-                 at: Any) -> list[Difference]:
+                 at: Callable[[Span], Span]) -> list[Difference]:
+    """Where the elements found differ from the filing's applicant, site and amount (`at` maps a
+    span of the plain text to the text given)."""
     out = []
     lint = pack.notice_lint
     statement, address, capex = found["statement"], found["address"], found["capital_expenditure"]

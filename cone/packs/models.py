@@ -376,18 +376,18 @@ class NoticeLint(Sourced):
 
     citation: str
     elements: list[LintElement]
-    statute: list[Pattern]             # the statute the applicant applies under
-    applying: list[Pattern]            # that the applicant is applying, or will
-    certificate: list[Pattern]         # the certificate (permit) applied for
+    statute: list[Pattern] = Field(min_length=1)             # the statute the applicant applies under
+    applying: list[Pattern] = Field(min_length=1)            # that the applicant is applying, or will
+    certificate: list[Pattern] = Field(min_length=1)         # the certificate (permit) applied for
     lead_ins: list[Pattern]            # what may come before the applicant's name
-    scope_openers: list[Pattern]       # the project's description starts after one of these
+    scope_openers: list[Pattern] = Field(min_length=1)       # the project's description starts after one of these
     scope_stop: Pattern                # ... and stops at this
-    street_types: list[StreetType]
+    street_types: list[StreetType] = Field(min_length=1)
     units: Pattern                     # suite, floor ... after a street
     town_lead: Pattern                 # between the street and the town
     not_the_site: list[Pattern]        # a sentence with one of these gives no project address
-    capital_expenditure: list[Pattern]
-    no_capital_expenditure: list[Pattern]
+    capital_expenditure: list[Pattern] = Field(min_length=1)
+    no_capital_expenditure: list[Pattern] = Field(min_length=1)
     abbreviations: list[str]           # words whose period ends no sentence
     footer: Footer
     hearing: HearingNotice

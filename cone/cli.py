@@ -1,4 +1,4 @@
-"""The `cone` command line: check, notice, timeline, schema, pdf and import.
+"""The `cone` command line: check, notice, timeline, schema, pdf, import and lint-notice.
 
 Exit codes for every subcommand: 0 success (warnings allowed), 1 the filing has error
 findings (printed), 2 the input cannot be used (one line on stderr naming file and path).
@@ -179,6 +179,58 @@ def cmd_import(args) -> int:
     return OK
 
 
+def _notice_text(name: str) -> tuple[str, str]:
+    source, data = _read(name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", source=source) from None
+    if not text.strip():
+        raise InputError("the notice is empty", source=source)
+    return source, text
+
+
+def cmd_lint_notice(args) -> int:
+    from .documents.notice_lint import excerpt, lint_notice, pack_for_notice
+    from .rules.checklist import available_states, get_pack
+
+    def _quote(text: str, span: tuple[int, int]) -> str:
+        return f'"{excerpt(text, span)}" at {span[0]}-{span[1]}'
+
+    source, text = _notice_text(args.file)
+    filing = None
+    if args.filing:
+        _, filing, pack = _load(args.filing)
+    elif args.state:
+        pack = get_pack(args.state)
+    else:
+        pack = pack_for_notice(text, [get_pack(s) for s in available_states()])
+    report = lint_notice(text, pack, filing)
+    if args.format == "json":
+        print(json.dumps({"file": source, **report.as_dict(text)}, indent=2, ensure_ascii=False))
+        return OK if report.ok else FINDINGS
+    print(f"{source}: {pack.meta.name} notice, checked against {report.citation}")
+    if report.kind == "hearing":
+        print(report.message)
+        for m in report.markers:
+            print(f"        {m.label}: {_quote(text, m.span)}")
+    for e in report.elements:
+        print(f"{'present' if e.present else 'MISSING':8} {e.label} ({e.citation})")
+        for span in e.spans:
+            print(f"         {_quote(text, span)}")
+        if e.message:
+            print(f"         {e.message}")
+    for d in report.differences:
+        print(f"DIFFERS  {d.field}: {d.message}")
+        if d.span:
+            print(f"         {_quote(text, d.span)}")
+    for span in report.ignored:
+        print(f"ignored  newspaper footer {_quote(text, span)}")
+    if report.ok:
+        print(f"All {len(report.elements)} elements present" + (" and matching the filing." if filing else "."))
+    return OK if report.ok else FINDINGS
+
+
 def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cone", description="Certificate-of-Need filing helper.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +260,12 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
     p = sub.add_parser("import", help="print the filing JSON embedded in a packet PDF")
     p.add_argument("file", help="a PDF written by cone pdf")
     p.set_defaults(run=cmd_import)
+    p = sub.add_parser("lint-notice", help="check a notice written elsewhere (or as published) for the required elements")
+    p.add_argument("file", help="the notice as plain UTF-8 text, or - for stdin")
+    p.add_argument("--filing", metavar="F.json", help="compare the notice with this filing's facts (and use its state's pack)")
+    p.add_argument("--state", help="the state whose rules apply (default: the one whose statute the notice names)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=cmd_lint_notice)
     for add in extra:
         add(sub)
     return parser

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .field_types import TYPES, FieldType
 
@@ -349,6 +350,82 @@ class UI(Spec):
     start_intro: str         # on the empty filings list
     footer: str              # the footer's reminder of the law and the agency's forms
     examples: dict[str, str] = {}   # field type -> example value in its hint (a ZIP code of the state ...)
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_compiles)]
+LintElementId = Literal["statement", "scope", "address", "capital_expenditure"]
+
+
+class LintElement(Spec):
+    """One element every notice of intent must contain, as the notice linter reports it."""
+
+    id: LintElementId
+    label: str
+    citation: str
+    missing: str             # what to add when the notice lacks it
+
+
+class StreetType(Spec):
+    name: str
+    abbreviations: list[str] = []
+    numbered: bool = False   # takes a number after it: "Route 1"
+
+
+class Footer(Spec):
+    tokens: list[Pattern]    # what a newspaper's footer line is made of: run dates, insertion numbers
+    publications: list[str] = []
+
+
+class HearingMarker(Spec):
+    id: str
+    label: str
+    patterns: list[Pattern]
+
+
+class HearingNotice(Spec):
+    """How the agency's own notice of a hearing reads: at least `at_least` of the markers."""
+
+    at_least: int = Field(ge=1)
+    message: str
+    markers: list[HearingMarker]
+
+
+class NoticeLint(Sourced):
+    """The notice linter's words: the required elements and the patterns that find each of them
+    in a notice written by hand (all matched case-insensitively unless a pattern says otherwise)."""
+
+    citation: str
+    elements: list[LintElement]
+    statute: list[Pattern] = Field(min_length=1)             # the statute the applicant applies under
+    applying: list[Pattern] = Field(min_length=1)            # that the applicant is applying, or will
+    certificate: list[Pattern] = Field(min_length=1)         # the certificate (permit) applied for
+    lead_ins: list[Pattern]            # what may come before the applicant's name
+    scope_openers: list[Pattern] = Field(min_length=1)       # the project's description starts after one of these
+    scope_stop: Pattern                # ... and stops at this
+    street_types: list[StreetType] = Field(min_length=1)
+    units: Pattern                     # suite, floor ... after a street
+    town_lead: Pattern                 # between the street and the town
+    not_the_site: list[Pattern]        # a sentence with one of these gives no project address
+    capital_expenditure: list[Pattern] = Field(min_length=1)
+    no_capital_expenditure: list[Pattern] = Field(min_length=1)
+    abbreviations: list[str]           # words whose period ends no sentence
+    footer: Footer
+    hearing: HearingNotice
+
+    @field_validator("elements")
+    @classmethod
+    def _four(cls, elements: list[LintElement]) -> list[LintElement]:
+        if sorted(e.id for e in elements) != sorted(get_args(LintElementId)):
+            raise ValueError(f"elements must list each of {', '.join(get_args(LintElementId))} once")
+        return elements
 
 
 class FilingTypes(Spec):

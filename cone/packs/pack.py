@@ -11,7 +11,7 @@ from typing import Any
 from ..filing.errors import InputError
 from .field_types import HOLDS_WORDS, holds_description
 from .models import (FIELD_SOURCES, UI, Deadlines, Documents, Fees, FieldDef, Fields, FilingType, Levels, Meta, NoticeDef,
-                     Principle, RuleDef, Section, Towns, VocabItem)
+                     NoticeLint, Principle, RuleDef, Section, Towns, VocabItem)
 
 
 @functools.lru_cache(maxsize=256)
@@ -38,6 +38,7 @@ class Pack:
         self.principles: list[Principle] = parts["principles"].principles
         self.documents: Documents = parts["documents"]
         self.ui: UI = parts["ui"]
+        self.notice_lint: NoticeLint = parts["notice_lint"]
         self.concerns: dict[str, frozenset[str]] = {r.id: frozenset(r.concerns) for r in self.rules}
         self.state = self.meta.state
         self.vocab: dict[str, dict[str, VocabItem]] = {

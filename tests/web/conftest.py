@@ -15,6 +15,7 @@ from cone.web.config import database_url
 from cone.web.accounts.service import add_user
 from cone.web.extensions import db
 from example_filing import complete_example
+from smtp_sink import Mailbox
 
 PASSWORD = "correct horse battery"
 ROLES = ("administrator", "compliance", "legal")
@@ -115,3 +116,28 @@ def filing_id(app, token, example) -> int:
     response = app.test_client().post("/api/v1/filings", json=example, headers=token())
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+def mail_settings(port: int) -> dict:
+    """Settings of an app that sends its mail to the test SMTP server on `port`."""
+    return {"MAIL_HOST": "127.0.0.1", "MAIL_PORT": port, "MAIL_TLS": "none", "MAIL_SENDER": "cone@example.test",
+            "PUBLIC_URL": "https://cone.example.test"}
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback; `mailbox.messages` are those it received."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def mail_app(database, mailbox):
+    """An app whose mail goes to `mailbox`, sent inline after each change."""
+    app = make_app(database, **mail_settings(mailbox.port))
+    yield app
+    app.extensions["cone.render_thread"].stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,121 @@
+"""Mail: stored in the outbox with the change, sent over real SMTP, retried while the server is
+down and never lost, links built from the public URL, user text escaped."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import mail_settings, make_app
+from smtp_sink import Mailbox, free_port, html_of, text_of
+
+from cone.web.extensions import db
+from cone.web.mail import jobs, outbox
+from cone.web.models import OutboxMail, utcnow
+from cone.web.urls import public_url
+
+pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
+
+EVIL = '<script>alert("x")</script> & more'
+
+
+def _queue(app, recipient="someone@hopewell.test", text=EVIL):
+    with app.test_request_context():
+        outbox.queue(recipient, f"Hello\r\nBcc: victim@evil.test {text}", "notification", text=text,
+                     quote="", link=public_url("filings.index"), settings=public_url("accounts.account"))
+        db.session.commit()
+        jobs.dispatch()
+
+
+def test_a_queued_mail_arrives_at_the_smtp_server_with_both_parts_and_user_text_escaped_in_html(mail_app, mailbox):
+    _queue(mail_app)
+    [message] = mailbox.messages
+    assert message["To"] == "someone@hopewell.test" and message["From"] == "cone@example.test"
+    assert "\n" not in message["Subject"] and message["Bcc"] is None        # no header injection
+    assert EVIL in text_of(message)
+    html = html_of(message)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; more" in html
+    with mail_app.app_context():
+        row = db.session.scalar(db.select(OutboxMail))
+        assert row.status == "sent" and row.sent_at is not None and row.attempts == 0
+
+
+def test_links_in_mail_come_from_the_public_url_and_never_from_the_request_host(mail_app, mailbox):
+    with mail_app.test_request_context("/", base_url="http://evil.example"):
+        assert public_url("filings.index") == "https://cone.example.test/filings/"
+    _queue(mail_app)
+    body = text_of(mailbox.messages[0])
+    assert "https://cone.example.test/filings/" in body and "evil.example" not in body
+
+
+def test_a_public_url_with_a_path_prefix_keeps_it(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/p.sqlite", PUBLIC_URL="https://example.test/cone/")
+    with app.app_context():
+        assert public_url("accounts.signin") == "https://example.test/cone/signin"
+        db.engine.dispose()
+
+
+def test_without_mail_settings_nothing_is_queued_and_send_mail_says_how_to_configure(app):
+    with app.test_request_context():
+        assert outbox.queue("a@b.test", "s", "notification", text="t", quote="", link="", settings="") is None
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMail)) == 0
+    result = app.test_cli_runner().invoke(args=["cone", "send-mail"])
+    assert result.exit_code != 0 and "CONE_MAIL_HOST" in result.output
+
+
+def test_mail_is_kept_while_the_server_is_down_retried_with_backoff_and_sent_by_send_mail(database):
+    port = free_port()                                   # nothing listens there yet
+    app = make_app(database, **mail_settings(port), MAIL_RETRY_SECONDS=60)
+    _queue(app)                                          # the change commits although the send fails
+    with app.app_context():
+        row = db.session.scalar(db.select(OutboxMail))
+        assert row.status == "pending" and row.attempts == 1 and "ConnectionRefused" in row.last_error
+        wait = row.next_attempt_at - utcnow()
+        assert dt.timedelta(seconds=50) < wait <= dt.timedelta(seconds=60)
+        assert outbox.retry_delay(2) == dt.timedelta(seconds=120) and outbox.retry_delay(30) == dt.timedelta(hours=1)
+    box = Mailbox(port).start()
+    try:
+        runner = app.test_cli_runner()
+        early = runner.invoke(args=["cone", "send-mail"])          # not due yet: backoff respected
+        assert early.exit_code == 0 and "0 sent" in early.output and box.messages == []
+        with app.app_context():
+            row = db.session.scalar(db.select(OutboxMail))
+            row.next_attempt_at = utcnow() - dt.timedelta(seconds=1)
+            db.session.commit()
+        result = runner.invoke(args=["cone", "send-mail"])
+        assert result.exit_code == 0 and "1 sent, 0 failed; 0 waiting" in result.output
+        assert len(box.messages) == 1
+        again = runner.invoke(args=["cone", "send-mail"])           # sent once only
+        assert "0 sent" in again.output and len(box.messages) == 1
+    finally:
+        box.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_a_mail_claimed_by_a_sender_that_died_is_sent_again_after_its_claim_runs_out(mail_app, mailbox):
+    with mail_app.test_request_context():
+        outbox.queue("a@hopewell.test", "s", "notification", text="t", quote="", link="", settings="")
+        db.session.commit()
+        row = db.session.scalar(db.select(OutboxMail))
+        row.status, row.next_attempt_at = "sending", utcnow() + dt.timedelta(minutes=5)
+        db.session.commit()
+        assert outbox.send_due() == (0, 0)             # still held by the other sender
+        row.next_attempt_at = utcnow() - dt.timedelta(seconds=1)
+        db.session.commit()
+        assert outbox.send_due() == (1, 0)
+    assert len(mailbox.messages) == 1
+
+
+def test_the_thread_worker_sends_off_the_request(database, mailbox):
+    app = make_app(database, **mail_settings(mailbox.port), MAIL_WORKER="thread")
+    _queue(app)
+    assert len(mailbox.wait_for(1)) == 1
+    app.extensions["cone.mail_thread"].stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_an_unknown_tls_mode_is_refused_at_start_naming_the_setting(database, mailbox):
+    with pytest.raises(ValueError, match="CONE_MAIL_TLS must be one of starttls, ssl, none, not 'sometimes'"):
+        make_app(database, **{**mail_settings(mailbox.port), "MAIL_TLS": "sometimes"})

@@ -13,6 +13,8 @@ from .. import resources
 from . import access, config, errors
 from .accounts import cli as accounts_cli
 from .accounts import throttle
+from .accounts.members import bp as members_bp
+from .accounts.recovery import bp as recovery_bp
 from .accounts.views import bp as accounts_bp
 from .api.views import bp as api_bp
 from .cli import cone_cli
@@ -29,7 +31,7 @@ from .rendering import cli as rendering_cli
 from .rendering import jobs
 from .rendering.views import bp as rendering_bp
 
-BLUEPRINTS = (home_bp, accounts_bp, filings_bp, rendering_bp, exhibits_bp, api_bp)
+BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, filings_bp, rendering_bp, exhibits_bp, api_bp)
 COMMANDS = (accounts_cli, rendering_cli, mail_cli)      # modules whose commands join the `cone` group
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

@@ -27,12 +27,15 @@ from .home.views import bp as home_bp
 from .mail import cli as mail_cli
 from .mail import jobs as mail_jobs
 from .models import ROLE_LABELS
+from .notifications import cli as notifications_cli
+from .notifications import views as inbox
 from .rendering import cli as rendering_cli
 from .rendering import jobs
 from .rendering.views import bp as rendering_bp
 
-BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, filings_bp, rendering_bp, exhibits_bp, api_bp)
-COMMANDS = (accounts_cli, rendering_cli, mail_cli)      # modules whose commands join the `cone` group
+BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, inbox.bp, filings_bp, rendering_bp, exhibits_bp,
+              api_bp)
+COMMANDS = (accounts_cli, rendering_cli, mail_cli, notifications_cli)      # modules whose commands join the `cone` group
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
@@ -104,7 +107,8 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id)
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id,
+                                 inbox_unread=inbox.unread)
 
 
 def configure_cli(app: Flask) -> None:

@@ -107,8 +107,7 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id,
-                                 inbox_unread=inbox.unread)
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, field_id=field_id)
 
 
 def configure_cli(app: Flask) -> None:

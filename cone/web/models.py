@@ -13,7 +13,8 @@ from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, inspect, select
+from sqlalchemy import (JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, func,
+                        inspect, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -56,6 +57,7 @@ class Principal(UserMixin):
     memberships: tuple[MemberOf, ...]
     stamp: str = ""
     must_change_password: bool = False
+    unread: int = 0                       # unread inbox entries, for the page header
 
     def get_id(self) -> str:
         return f"{self.id}:{self.stamp}"
@@ -82,7 +84,7 @@ class Principal(UserMixin):
         if not memberships and any(r.organization_id is not None for r in rows):
             return None, None
         principal = cls(first.id, first.email, memberships, password_stamp(first.password_hash),
-                        first.must_change_password)
+                        first.must_change_password, first.unread)
         access = None
         if first.f_id is not None:
             access = FilingAccess(first.f_id, first.f_org, first.status, first.version, first.updated_at)
@@ -107,7 +109,9 @@ def _principal_query() -> Select:
     return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
                    Membership.manager, Membership.active, FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"),
                    FilingRecord.status, FilingRecord.version, FilingRecord.updated_at, User.password_hash,
-                   User.must_change_password)
+                   User.must_change_password,
+                   select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
+                   .correlate(User).scalar_subquery().label("unread"))
             .select_from(User)
             .outerjoin(Membership, Membership.user_id == User.id)
             .outerjoin(Organization, Organization.id == Membership.organization_id)

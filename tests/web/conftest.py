@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -141,3 +142,29 @@ def mail_app(database, mailbox):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway Redis server on loopback (for RQ)."""
+    import shutil
+    import socket
+    import subprocess
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    from redis import Redis
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # noqa: BLE001 (waiting for the server to listen)
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait()

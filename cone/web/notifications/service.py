@@ -114,11 +114,6 @@ def comment(subject: About, new: Comment, actor_id: int, actor_email: str, answe
     return out
 
 
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
-
-
 def mark_read(user_id: int, notification_id: int | None = None) -> Notification | None:
     """Mark one of the user's notifications read (returned; None if not theirs), or all of them."""
     if notification_id is None:

@@ -53,8 +53,3 @@ def settings():  # noqa: ANN201
         flash("Your notification settings are saved.")
         return redirect(url_for("inbox.settings"), 303)
     return render_template("notifications/settings.html", form=form, mail=outbox.enabled()), 422 if form.errors else 200
-
-
-def unread() -> int:
-    """The signed-in user's unread count, for the page header (0 when signed out)."""
-    return service.unread_count(g.user.id) if g.get("user") else 0

@@ -119,3 +119,42 @@ def test_the_thread_worker_sends_off_the_request(database, mailbox):
 def test_an_unknown_tls_mode_is_refused_at_start_naming_the_setting(database, mailbox):
     with pytest.raises(ValueError, match="CONE_MAIL_TLS must be one of starttls, ssl, none, not 'sometimes'"):
         make_app(database, **{**mail_settings(mailbox.port), "MAIL_TLS": "sometimes"})
+
+
+def _rq_env(monkeypatch, database: str, port: int, redis_url: str) -> None:
+    """The environment an `rq worker cone` process builds its app from."""
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    for name, value in {"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "test", "MAIL_HOST": "127.0.0.1",
+                        "MAIL_PORT": str(port), "MAIL_TLS": "none", "MAIL_SENDER": "cone@example.test",
+                        "PUBLIC_URL": "https://cone.example.test"}.items():
+        monkeypatch.setenv(f"CONE_{name}", value)
+
+
+def test_with_redis_an_rq_worker_sends_the_mail_off_the_request(database, mailbox, redis_url, monkeypatch):
+    from redis import Redis
+    from rq import SimpleWorker
+    app = make_app(database, **mail_settings(mailbox.port), MAIL_WORKER="rq", REDIS_URL=redis_url)
+    _queue(app)
+    assert mailbox.messages == []                        # queued for the worker, not sent inline
+    _rq_env(monkeypatch, database, mailbox.port, redis_url)
+    SimpleWorker(["cone"], connection=Redis.from_url(redis_url)).work(burst=True)
+    assert len(mailbox.messages) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(OutboxMail.status)) == "sent"
+        db.engine.dispose()
+
+
+def test_with_redis_a_failed_send_schedules_the_next_attempt(database, redis_url, monkeypatch):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+    port = free_port()
+    app = make_app(database, **mail_settings(port), MAIL_WORKER="rq", REDIS_URL=redis_url)
+    _queue(app)
+    _rq_env(monkeypatch, database, port, redis_url)
+    connection = Redis.from_url(redis_url)
+    SimpleWorker(["cone"], connection=connection).work(burst=True)
+    assert Queue("cone", connection=connection).scheduled_job_registry.count == 1
+    with app.app_context():
+        row = db.session.scalar(db.select(OutboxMail))
+        assert row.status == "pending" and row.attempts == 1
+        db.engine.dispose()

@@ -239,3 +239,31 @@ def test_a_token_of_a_deactivated_user_stops_working_at_once(app, manager, token
     assert app.test_client().get("/api/v1/filings", headers=headers).status_code == 401
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 1   # kept for reactivation
+
+
+def _organization_routes(app, org_id: int) -> list[tuple[str, str]]:
+    values = {"organization_id": org_id, "user_id": 1, "invitation_id": 1}
+    out = []
+    for rule in app.url_map.iter_rules():
+        if "organization_id" in rule.arguments:
+            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+            out += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return out
+
+
+@pytest.mark.parametrize("role", ["administrator", "compliance", "legal"])
+def test_every_organization_route_is_403_without_the_permission_and_404_for_another_organization(app, login, role):
+    org_id, _ = _ids(app, "administrator@hopewell.test")
+    _make_manager(app, f"{role}@other.test", "Other")
+    own, stranger = login(role), login(role, "other")
+    routes = _organization_routes(app, org_id)
+    assert len(routes) >= 5
+    for method, url in routes:
+        data = {"csrf_token": csrf(own, "/account"), "action": "deactivate", "name": "Taken over", "email": "x@y.test",
+                "role": "legal"}
+        assert own.open(url, method=method, data=data).status_code == 403, (method, url)
+        data["csrf_token"] = csrf(stranger, "/account")
+        assert stranger.open(url, method=method, data=data).status_code == 404, (method, url)
+    with app.app_context():
+        assert db.session.get(Organization, org_id).name == "Hopewell"
+        assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0

@@ -206,3 +206,12 @@ def test_no_reminder_for_a_past_date_or_a_deactivated_member(mail_app, mailbox, 
     runner.invoke(args=["cone", "send-reminders", "--today", last.isoformat()])
     assert _inbox(mail_app, "legal@hopewell.test") == []
     assert _inbox(mail_app, "administrator@hopewell.test") != []
+
+
+def test_the_account_page_links_the_notification_settings_which_show_the_saved_choice(mail_app, clients):
+    legal = clients["legal"]
+    assert 'href="/account/notifications"' in legal.get("/account").get_data(as_text=True)
+    legal.post("/account/notifications", data={"csrf_token": csrf(legal, "/account/notifications"),
+                                               "notify_by_email": "y", "reminder_days": "14"})
+    page = legal.get("/account/notifications").get_data(as_text=True)
+    assert 'value="14"' in page and re.search(r'name="notify_by_email" value="y"\s+checked', page)

@@ -20,6 +20,14 @@ def reminder_key(user_id: int, filing_id: int, kind: str, day: str) -> str:
     return f"reminder:{user_id}:{filing_id}:{kind}:{day}"
 
 
+def _existing(keys: set[str], chunk: int = 500) -> set[str]:
+    """Those of `keys` that a notification already has (a few queries, not one per key)."""
+    ordered, found = sorted(keys), set()
+    for i in range(0, len(ordered), chunk):
+        found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(ordered[i:i + chunk]))))
+    return found
+
+
 def _when(day: dt.date, today: dt.date) -> str:
     days = (day - today).days
     return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
@@ -40,7 +48,7 @@ def send_reminders(today: dt.date) -> int:
                                 .join(FilingVersion, (FilingVersion.filing_id == FilingRecord.id)
                                       & (FilingVersion.number == FilingRecord.version))
                                 .where(FilingRecord.organization_id.in_(by_org))).all()
-    made = 0
+    due = []                                  # (user, filing id, subject, link, row, day, key)
     for filing_id, organization_id, version in latest:
         rows = [r for r in version_results(version).timeline["rows"]
                 if today <= dt.date.fromisoformat(r["date"]) <= today + dt.timedelta(days=horizon)]
@@ -51,18 +59,21 @@ def send_reminders(today: dt.date) -> int:
         for user in by_org[organization_id]:
             for row in rows:
                 day = dt.date.fromisoformat(row["date"])
-                if (day - today).days > user.reminder_days:
-                    continue
-                key = reminder_key(user.id, filing_id, row["id"], row["date"])
-                if db.session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
-                    continue
-                text = f"{row['label']} for {subject.title}: {day:%A %B} {day.day}, {day.year} ({_when(day, today)})"
-                try:
-                    with db.session.begin_nested():          # another run may have made it meanwhile
-                        service.send(user, "reminder", text, link, filing_id, key=key)
-                except IntegrityError:
-                    continue
-                made += 1
+                if (day - today).days <= user.reminder_days:
+                    due.append((user, filing_id, subject, link, row, day,
+                                reminder_key(user.id, filing_id, row["id"], row["date"])))
+    made_before = _existing({key for *_, key in due})
+    made = 0
+    for user, filing_id, subject, link, row, day, key in due:
+        if key in made_before:
+            continue
+        text = f"{row['label']} for {subject.title}: {day:%A %B} {day.day}, {day.year} ({_when(day, today)})"
+        try:
+            with db.session.begin_nested():          # another run may have made it meanwhile
+                service.send(user, "reminder", text, link, filing_id, key=key)
+        except IntegrityError:
+            continue
+        made += 1
     db.session.commit()
     mail_jobs.dispatch()
     return made

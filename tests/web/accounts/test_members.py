@@ -267,3 +267,25 @@ def test_every_organization_route_is_403_without_the_permission_and_404_for_anot
     with app.app_context():
         assert db.session.get(Organization, org_id).name == "Hopewell"
         assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+
+
+def test_an_invitation_asked_for_with_a_forged_host_still_links_the_public_url(mail_app, mailbox):
+    org_id = _make_manager(mail_app, "administrator@hopewell.test")
+    client, evil = mail_app.test_client(), "http://evil.example"     # every request names the forged host
+
+    def token(path: str) -> str:
+        html = client.get(path, base_url=evil).get_data(as_text=True)
+        return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+    if client.get("/signin", base_url=evil).status_code == 400:     # TRUSTED_HOSTS refuses the host outright
+        return
+    signed_in = client.post("/signin", base_url=evil, data={"csrf_token": token("/signin"), "password": PASSWORD,
+                                                             "email": "administrator@hopewell.test"})
+    assert signed_in.status_code == 302
+    sent = client.post(f"/organizations/{org_id}/invitations", base_url=evil,
+                       data={"csrf_token": token(f"/organizations/{org_id}/members"), "email": "h@x.test",
+                             "role": "legal"})
+    assert sent.status_code == 303
+    [message] = mailbox.messages
+    assert "https://cone.example.test/invitations/" in text_of(message)
+    assert "evil.example" not in text_of(message) and "evil.example" not in html_of(message)

@@ -91,3 +91,20 @@ def test_the_sign_in_page_links_the_forgotten_password_page_and_names_the_manage
     page = app.test_client().get("/signin").get_data(as_text=True)
     assert 'href="/password/forgot"' in page and "manager of your organization" in page
     assert "create-user" not in page
+
+
+def test_a_one_time_password_blocks_every_other_page_and_form_until_changed(app, login):
+    with app.app_context():
+        db.session.execute(db.update(User).where(User.email == "administrator@hopewell.test")
+                           .values(must_change_password=True))
+        db.session.commit()
+    client = login()
+    for method, path in (("GET", "/filings/"), ("GET", "/inbox"), ("POST", "/filings/new"), ("GET", "/")):
+        response = client.open(path, method=method, data={"csrf_token": csrf(client, "/account"),
+                                                          "filing_type": "new_facility"})
+        assert response.status_code == 302, (method, path)
+        assert response.headers["Location"] in ("/account", "/filings/"), (method, path)
+    with app.app_context():
+        from cone.web.models import FilingRecord
+        assert db.session.scalar(db.select(db.func.count()).select_from(FilingRecord)) == 0
+    assert client.get("/account").status_code == 200

@@ -215,3 +215,15 @@ def test_the_account_page_links_the_notification_settings_which_show_the_saved_c
                                                "notify_by_email": "y", "reminder_days": "14"})
     page = legal.get("/account/notifications").get_data(as_text=True)
     assert 'value="14"' in page and re.search(r'name="notify_by_email" value="y"\s+checked', page)
+
+
+def test_a_refused_hand_off_tells_no_one_and_mails_nothing(mail_app, mailbox, clients, mailed_filing):
+    response = clients["legal"].post(f"/filings/{mailed_filing}/review",
+                                     data={"csrf_token": csrf(clients["legal"], "/account"), "version": "1",
+                                           "action": "approve"})     # a draft cannot be approved
+    assert response.status_code == 303
+    assert "Not done" in clients["legal"].get(response.headers["Location"]).get_data(as_text=True)
+    assert _inbox(mail_app, "administrator@hopewell.test") == [] and mailbox.messages == []
+    with mail_app.app_context():
+        from cone.web.models import OutboxMail
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMail)) == 0

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SENDER": "",                    # the From address; default cone@ the public URL's host
     "MAIL_TIMEOUT": 10,
     "MAIL_RETRY_SECONDS": 60,             # the first retry's delay; it doubles each time, up to an hour
+    "MAIL_KEEP_DAYS": 30,                 # sent mail is deleted from the outbox after this
     "INVITATION_DAYS": 7,
     "PASSWORD_RESET_MINUTES": 60,
 }

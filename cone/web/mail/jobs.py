@@ -32,10 +32,12 @@ class MailThread:
     def submit(self) -> None:
         self.executor.submit(self._in_app)
 
-    def _in_app(self) -> None:
+    def _in_app(self, purge: bool = False) -> None:
         with self.app.app_context():
             try:
                 outbox.send_due()
+                if purge:
+                    outbox.purge_sent()
             except SQLAlchemyError:
                 db.session.rollback()
                 self.app.logger.exception("sending mail failed")
@@ -53,7 +55,7 @@ class MailThread:
     def _sweep(self) -> None:
         interval = max(1, int(self.app.config["MAIL_RETRY_SECONDS"]))
         while not self.stopped.wait(interval):
-            self._in_app()
+            self._in_app(purge=True)
 
     def stop(self) -> None:
         self.stopped.set()

@@ -6,7 +6,7 @@ import smtplib
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..models import OutboxMail, utcnow
@@ -109,3 +109,11 @@ def next_retry() -> dt.datetime | None:
     """When the earliest waiting mail is due (None when the outbox is empty)."""
     return db.session.scalar(select(OutboxMail.next_attempt_at).where(OutboxMail.status.in_(("pending", "sending")))
                              .order_by(OutboxMail.next_attempt_at).limit(1))
+
+
+def purge_sent() -> int:
+    """Delete sent mail older than MAIL_KEEP_DAYS (its text holds comments and names); the number deleted."""
+    cutoff = utcnow() - dt.timedelta(days=int(current_app.config["MAIL_KEEP_DAYS"]))
+    deleted = db.session.execute(delete(OutboxMail).where(OutboxMail.status == "sent", OutboxMail.sent_at < cutoff))
+    db.session.commit()
+    return deleted.rowcount

@@ -158,3 +158,19 @@ def test_with_redis_a_failed_send_schedules_the_next_attempt(database, redis_url
         row = db.session.scalar(db.select(OutboxMail))
         assert row.status == "pending" and row.attempts == 1
         db.engine.dispose()
+
+
+def test_send_mail_deletes_sent_mail_past_its_keeping_time_and_keeps_the_rest(mail_app, mailbox):
+    for _ in range(3):
+        _queue(mail_app)
+    with mail_app.app_context():
+        old, recent, waiting = db.session.scalars(db.select(OutboxMail).order_by(OutboxMail.id)).all()
+        old.sent_at = utcnow() - dt.timedelta(days=31)
+        waiting.status, waiting.sent_at = "pending", None
+        waiting.next_attempt_at = utcnow() + dt.timedelta(hours=1)
+        db.session.commit()
+        old_id, kept = old.id, {recent.id, waiting.id}
+    result = mail_app.test_cli_runner().invoke(args=["cone", "send-mail"])
+    assert result.exit_code == 0 and "1 sent long ago deleted" in result.output
+    with mail_app.app_context():
+        assert set(db.session.scalars(db.select(OutboxMail.id))) == kept and old_id not in kept

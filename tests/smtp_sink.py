@@ -8,6 +8,7 @@ import time
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -30,17 +31,27 @@ class _Handler:
 class Mailbox:
     """An SMTP server on 127.0.0.1:`port`, started and stopped by the test."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.handler = _Handler()
         self.controller: Controller | None = None
+        self.login = login               # (user, password) the server then demands
+        self.logins: list[str] = []      # the users that authenticated
 
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
 
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        ok = (auth_data.login.decode(), auth_data.password.decode()) == self.login
+        if ok:
+            self.logins.append(auth_data.login.decode())
+        return AuthResult(success=ok, handled=False)     # (handled=False: the server answers 535 itself)
+
     def start(self) -> Mailbox:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        auth = ({"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}   # loopback only
+                if self.login else {})
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **auth)
         self.controller.start()
         return self
 

@@ -174,3 +174,23 @@ def test_send_mail_deletes_sent_mail_past_its_keeping_time_and_keeps_the_rest(ma
     assert result.exit_code == 0 and "1 sent long ago deleted" in result.output
     with mail_app.app_context():
         assert set(db.session.scalars(db.select(OutboxMail.id))) == kept and old_id not in kept
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")   # loopback, in a test
+def test_a_server_that_wants_a_login_gets_the_configured_one_and_a_wrong_one_keeps_the_mail(database):
+    box = Mailbox(login=("cone", "mail-secret")).start()
+    try:
+        app = make_app(database, **mail_settings(box.port), MAIL_USER="cone", MAIL_PASSWORD="wrong")
+        _queue(app)
+        with app.app_context():
+            row = db.session.scalar(db.select(OutboxMail))
+            assert row.status == "pending" and "SMTPAuthenticationError" in row.last_error and box.messages == []
+            row.next_attempt_at = utcnow()
+            db.session.commit()
+        app.config["MAIL_PASSWORD"] = "mail-secret"
+        assert "1 sent" in app.test_cli_runner().invoke(args=["cone", "send-mail"]).output
+        assert box.logins == ["cone"] and len(box.messages) == 1
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        box.stop()

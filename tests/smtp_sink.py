@@ -4,6 +4,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
 import time
 from email.message import EmailMessage
 
@@ -31,8 +32,10 @@ class _Handler:
 class Mailbox:
     """An SMTP server on 127.0.0.1:`port`, started and stopped by the test."""
 
-    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None) -> None:
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None, tls: str = "none",
+                 cert: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
+        self.tls, self.cert = tls, cert       # "starttls" (required) or "ssl" with (certificate, key) files
         self.handler = _Handler()
         self.controller: Controller | None = None
         self.login = login               # (user, password) the server then demands
@@ -51,6 +54,11 @@ class Mailbox:
     def start(self) -> Mailbox:
         auth = ({"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}   # loopback only
                 if self.login else {})
+        if self.tls != "none":
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*self.cert)
+            auth.update({"tls_context": context, "require_starttls": True} if self.tls == "starttls"
+                        else {"ssl_context": context})
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **auth)
         self.controller.start()
         return self

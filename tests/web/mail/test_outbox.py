@@ -194,3 +194,37 @@ def test_a_server_that_wants_a_login_gets_the_configured_one_and_a_wrong_one_kee
             db.engine.dispose()
     finally:
         box.stop()
+
+
+@pytest.fixture
+def certificate(tmp_path, monkeypatch):
+    """A self-signed certificate for 127.0.0.1, trusted by this process's TLS clients."""
+    import shutil
+    import subprocess
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))       # what ssl.create_default_context trusts
+    return str(cert), str(key)
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+def test_mail_goes_over_tls_as_configured_with_the_certificate_checked(database, certificate, mode):
+    box = Mailbox(tls=mode, cert=certificate).start()
+    try:
+        app = make_app(database, **{**mail_settings(box.port), "MAIL_TLS": mode})
+        _queue(app)
+        assert len(box.messages) == 1
+        plain = make_app(database, **mail_settings(box.port), MAIL_TIMEOUT=2)   # no TLS: the server refuses it
+        _queue(plain)
+        with plain.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMail)
+                                     .where(OutboxMail.status == "pending")) == 1
+            db.engine.dispose()
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        box.stop()

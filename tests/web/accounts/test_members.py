@@ -289,3 +289,14 @@ def test_an_invitation_asked_for_with_a_forged_host_still_links_the_public_url(m
     [message] = mailbox.messages
     assert "https://cone.example.test/invitations/" in text_of(message)
     assert "evil.example" not in text_of(message) and "evil.example" not in html_of(message)
+
+
+def test_the_manage_permission_acts_on_an_organization_and_the_others_on_a_filing():
+    from cone.web.access import permission
+    with pytest.raises(ValueError, match="'manage' acts on organization, not 'filing'"):
+        permission("manage", obj="filing")
+    with pytest.raises(ValueError, match="'edit' acts on filing, not 'organization'"):
+        permission("edit", obj="organization")
+    with pytest.raises(ValueError, match="needs object"):
+        permission("manage")
+    assert permission("manage", obj="organization")(lambda: None).cone_object == "organization"

@@ -14,6 +14,8 @@ from ..rules.checklist import available_states, get_pack
 from . import access, config, errors
 from .accounts import cli as accounts_cli
 from .accounts import throttle
+from .accounts.members import bp as members_bp
+from .accounts.recovery import bp as recovery_bp
 from .accounts.views import bp as accounts_bp
 from .api.views import bp as api_bp
 from .cli import cone_cli
@@ -23,13 +25,18 @@ from .filings.formdata import field_id
 from .filings.views import bp as filings_bp
 from .filings.workflow import STATUS_LABELS
 from .home.views import bp as home_bp
+from .mail import cli as mail_cli
+from .mail import jobs as mail_jobs
 from .models import ROLE_LABELS
+from .notifications import cli as notifications_cli
+from .notifications import views as inbox
 from .rendering import cli as rendering_cli
 from .rendering import jobs
 from .rendering.views import bp as rendering_bp
 
-BLUEPRINTS = (home_bp, accounts_bp, filings_bp, rendering_bp, exhibits_bp, api_bp)
-COMMANDS = (accounts_cli, rendering_cli)      # modules whose commands join the `cone` group
+BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, inbox.bp, filings_bp, rendering_bp, exhibits_bp,
+              api_bp)
+COMMANDS = (accounts_cli, rendering_cli, mail_cli, notifications_cli)      # modules whose commands join the `cone` group
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
@@ -74,6 +81,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     throttle.init_app(app)
     jobs.init_app(app)
+    mail_jobs.init_app(app)
 
 
 def configure_sign_in(app: Flask) -> None:

@@ -6,7 +6,9 @@ names it, `@permission("edit", obj="filing")`, and its URL must carry the object
 `authorize` checks the CSRF token of a page request that changes something, resolves the
 acting user (session for pages, bearer token for the API), loads the object named in the
 URL, and checks organization membership and role: a filing of another organization is 404,
-a role without the permission is 403.
+a role without the permission is 403. An organization's people are managed by its managers
+(`@permission("manage", obj="organization")`: a flag of the membership, whatever the role).
+A user whose password is a one-time one is sent to the account page until it is changed.
 """
 from __future__ import annotations
 
@@ -30,11 +32,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "comment": frozenset({"administrator", "legal"}),
     "review": frozenset({"legal"}),
     "file": frozenset({"compliance"}),
+    "manage": frozenset(),                         # the membership's manager flag, with any role
 }
-OBJECT_PERMISSIONS = frozenset({"view", "edit", "comment", "review", "file"})
+OBJECT_PERMISSIONS = frozenset({"view", "edit", "comment", "review", "file", "manage"})
 # Object -> the URL argument that names it.
-OBJECTS = {"filing": "filing_id"}
+OBJECTS = {"filing": "filing_id", "organization": "organization_id"}
+# The object an object permission acts on.
+PERMISSION_OBJECTS = {"manage": "organization"}
 EXEMPT_ENDPOINTS = frozenset({"static"})
+# What a user whose password must change may still reach.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"accounts.account", "accounts.change_password", "accounts.signout"})
 
 F = TypeVar("F", bound=Callable)
 
@@ -48,6 +55,8 @@ def permission(name: str, obj: str | None = None) -> Callable[[F], F]:
         raise ValueError(f"unknown object {obj!r}")
     if (name in OBJECT_PERMISSIONS) != (obj is not None):
         raise ValueError(f"permission {name!r} {'needs' if obj is None else 'takes no'} object")
+    if obj is not None and obj != PERMISSION_OBJECTS.get(name, "filing"):
+        raise ValueError(f"permission {name!r} acts on {PERMISSION_OBJECTS.get(name, 'filing')}, not {obj!r}")
 
     def mark(view: F) -> F:
         view.cone_permission = name  # type: ignore[attr-defined]
@@ -141,8 +150,18 @@ def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
         if api:
             abort(401)
         return redirect(url_for("accounts.signin", next=request.full_path if request.method == "GET" else None))
+    if user.must_change_password and not api and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("accounts.account"))
     roles = PERMISSIONS[name]
-    if endpoint_object(current_app, endpoint) == "filing":
+    obj = endpoint_object(current_app, endpoint)
+    if obj == "organization":
+        organization_id = request.view_args[OBJECTS["organization"]]
+        if user.role_in(organization_id) is None:
+            abort(404)
+        if not user.manages(organization_id):
+            abort(403)
+        g.organization_id = organization_id
+    elif obj == "filing":
         row = _filing_access(user, request.view_args[OBJECTS["filing"]])
         role = user.role_in(row.organization_id) if row is not None else None
         if role is None:

@@ -3,4 +3,4 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
-cone_cli = AppGroup("cone", help="Manage cone users, tokens and render jobs.")
+cone_cli = AppGroup("cone", help="Manage cone users, tokens, render jobs, mail and reminders.")

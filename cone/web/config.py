@@ -24,7 +24,22 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "TRUSTED_PROXIES": 0,
     "RENDER_LEASE_SECONDS": 30,           # a render job's lease, renewed by its worker: see rendering.jobs
+    # Outgoing mail (cone.web.mail): without MAIL_HOST, notifications stay in the app's inbox.
+    "MAIL_HOST": "",
+    "MAIL_PORT": None,                    # default: 587 with starttls, 465 with ssl, 25 with none
+    "MAIL_USER": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_TLS": "starttls",               # starttls, ssl or none
+    "MAIL_SENDER": "",                    # the From address; default cone@ the public URL's host
+    "MAIL_TIMEOUT": 10,
+    "MAIL_RETRY_SECONDS": 60,             # the first retry's delay; it doubles each time, up to an hour
+    "MAIL_KEEP_DAYS": 30,                 # sent mail is deleted from the outbox after this
+    "INVITATION_DAYS": 7,
+    "PASSWORD_RESET_MINUTES": 60,
 }
+
+
+MAIL_TLS_MODES = ("starttls", "ssl", "none")
 
 
 def database_url(url: str | None, instance_path: str) -> str:
@@ -63,3 +78,6 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
+    app.config.setdefault("MAIL_WORKER", app.config["RENDER_WORKER"])   # rq, thread or inline, as rendering
+    if app.config["MAIL_TLS"] not in MAIL_TLS_MODES:
+        raise ValueError(f"CONE_MAIL_TLS must be one of {', '.join(MAIL_TLS_MODES)}, not {app.config['MAIL_TLS']!r}")

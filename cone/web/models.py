@@ -1,5 +1,6 @@
-"""Database models: organizations, users and their roles, filings with immutable versions,
-comments, the audit log, API tokens, exhibits and render jobs."""
+"""Database models: organizations, users and their roles, invitations, filings with immutable
+versions, comments, the audit log, API tokens, exhibits, render jobs, notifications and the
+mail outbox."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,8 @@ from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, inspect, select
+from sqlalchemy import (JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, func,
+                        inspect, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +33,7 @@ class MemberOf:
     organization_id: int
     name: str
     role: str
+    manager: bool = False
 
 
 def password_stamp(password_hash: str) -> str:
@@ -53,6 +56,8 @@ class Principal(UserMixin):
     email: str
     memberships: tuple[MemberOf, ...]
     stamp: str = ""
+    must_change_password: bool = False
+    unread: int = 0                       # unread inbox entries, for the page header
 
     def get_id(self) -> str:
         return f"{self.id}:{self.stamp}"
@@ -63,16 +68,23 @@ class Principal(UserMixin):
     def organizations(self, role: str | None = None) -> list[MemberOf]:
         return [m for m in self.memberships if role is None or m.role == role]
 
+    def manages(self, organization_id: int) -> bool:
+        return any(m.manager for m in self.memberships if m.organization_id == organization_id)
+
     @classmethod
     def load(cls, user_id: int, filing_id: int | None = None) -> tuple[Principal | None, FilingAccess | None]:
-        """The user, and the filing `filing_id` (if it exists) in the same query."""
+        """The user, and the filing `filing_id` (if it exists) in the same query; no user when
+        every membership of the user is deactivated (which ends its sessions and tokens)."""
         rows = db.session.execute(_principal_query(), {"user_id": user_id, "filing_id": filing_id}).all()
         if not rows:
             return None, None
         first = rows[0]
-        principal = cls(first.id, first.email,
-                        tuple(MemberOf(r.organization_id, r.name, r.role) for r in rows if r.organization_id is not None),
-                        password_stamp(first.password_hash))
+        memberships = tuple(MemberOf(r.organization_id, r.name, r.role, r.manager)
+                            for r in rows if r.organization_id is not None and r.active)
+        if not memberships and any(r.organization_id is not None for r in rows):
+            return None, None
+        principal = cls(first.id, first.email, memberships, password_stamp(first.password_hash),
+                        first.must_change_password, first.unread)
         access = None
         if first.f_id is not None:
             access = FilingAccess(first.f_id, first.f_org, first.status, first.version, first.updated_at)
@@ -95,8 +107,11 @@ def _principal_query() -> Select:
     """A user with its memberships, and the filing `filing_id` if any, as rows of one query
     (built once: the models it names are defined below)."""
     return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
-                   FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"), FilingRecord.status,
-                   FilingRecord.version, FilingRecord.updated_at, User.password_hash)
+                   Membership.manager, Membership.active, FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"),
+                   FilingRecord.status, FilingRecord.version, FilingRecord.updated_at, User.password_hash,
+                   User.must_change_password,
+                   select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
+                   .correlate(User).scalar_subquery().label("unread"))
             .select_from(User)
             .outerjoin(Membership, Membership.user_id == User.id)
             .outerjoin(Organization, Organization.id == Membership.organization_id)
@@ -117,6 +132,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")   # a one-time password
+    notify_by_email: Mapped[bool] = mapped_column(default=True, server_default="1")   # else in the inbox only
+    reminder_days: Mapped[int] = mapped_column(default=7, server_default="7")   # lead time of date reminders; 0: none
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
@@ -139,7 +157,28 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     role: Mapped[str] = mapped_column(String(20))
+    manager: Mapped[bool] = mapped_column(default=False, server_default="0")   # manages the organization's people
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")     # deactivated: no access to it
     user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship()
+
+
+class Invitation(db.Model):
+    """An invitation by e-mail to join an organization with a role; only the SHA-256 digest of
+    its link's secret is stored, and it works once, before it expires."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    manager: Mapped[bool] = mapped_column(default=False)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    revoked: Mapped[bool] = mapped_column(default=False)
     organization: Mapped[Organization] = relationship()
 
 
@@ -258,6 +297,40 @@ class RenderJob(db.Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     requested_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Notification(db.Model):
+    """An entry of a user's inbox: a hand-off, a mention or answer, or a date coming up. A
+    reminder's `key` (user, filing, date kind, date) is unique, so it is made once."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500), default="")    # a path of the app
+    key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class OutboxMail(db.Model):
+    """An e-mail waiting to be sent (stored in the transaction that caused it, sent off the
+    request, retried with backoff until the mail server takes it; see cone.web.mail)."""
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)   # pending, sending, sent
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
 DERIVED_COLUMNS = ("findings", "notice", "timeline")

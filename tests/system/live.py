@@ -50,7 +50,7 @@ class LiveServer:
         """Apply migrations and create (email, role, organization, password) users."""
         self.flask("db", "upgrade")
         for email, role, org, password in users:
-            self.flask("cone", "create-user", email, "--role", role, "--org", org, "--password", password)
+            self.flask("cone", "create-user", email, "--role", role, "--org", org, "--create-org", "--password", password)
 
     def start(self) -> None:
         log = self.workdir / f"gunicorn-{self.port}.log"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -15,6 +16,7 @@ from cone.web.config import database_url
 from cone.web.accounts.service import add_user
 from cone.web.extensions import db
 from example_filing import complete_example
+from smtp_sink import Mailbox
 
 PASSWORD = "correct horse battery"
 ROLES = ("administrator", "compliance", "legal")
@@ -120,3 +122,54 @@ def filing_id(app, token, example) -> int:
     response = app.test_client().post("/api/v1/filings", json=example, headers=token())
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+def mail_settings(port: int) -> dict:
+    """Settings of an app that sends its mail to the test SMTP server on `port`."""
+    return {"MAIL_HOST": "127.0.0.1", "MAIL_PORT": port, "MAIL_TLS": "none", "MAIL_SENDER": "cone@example.test",
+            "PUBLIC_URL": "https://cone.example.test"}
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback; `mailbox.messages` are those it received."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def mail_app(database, mailbox):
+    """An app whose mail goes to `mailbox`, sent inline after each change."""
+    app = make_app(database, **mail_settings(mailbox.port))
+    yield app
+    app.extensions["cone.render_thread"].stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway Redis server on loopback (for RQ)."""
+    import shutil
+    import socket
+    import subprocess
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    from redis import Redis
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # noqa: BLE001 (waiting for the server to listen)
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait()

@@ -43,10 +43,10 @@ def test_database_url_uses_psycopg_3_and_defaults_to_the_instance_folder():
 def test_create_user_create_token_and_bootstrap(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["cone", "create-user", "new@x.test", "--role", "legal", "--org", "Acme",
-                                 "--password", "pw-123456"])
+                                 "--create-org", "--password", "pw-123456-long"])
     assert result.exit_code == 0 and "Created new@x.test: legal in Acme" in result.output
     prompted = runner.invoke(args=["cone", "create-user", "p@x.test", "--role", "compliance", "--org", "Acme"],
-                             input="s3cret-pass\ns3cret-pass\n")
+                             input="s3cret-pass-long\ns3cret-pass-long\n")
     assert prompted.exit_code == 0
     token = runner.invoke(args=["cone", "create-token", "new@x.test"]).output.strip()
     assert app.test_client().get("/api/v1/filings", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -69,9 +69,19 @@ def test_bootstrap_on_a_fresh_install_prints_a_working_sign_in_once(tmp_path):
     client = app.test_client()
     page = client.get("/signin").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert "organization: My organization" in output
     assert client.post("/signin", data={"email": email, "password": password, "csrf_token": token}).status_code == 302
+    forced = client.get("/filings/new")                  # the one-time password must be changed first
+    assert forced.status_code == 302 and forced.headers["Location"] == "/account"
+    assert "Choose a new password before you go on" in client.get("/account").get_data(as_text=True)
+    new = "my own long passphrase"
+    changed = client.post("/account/password", data={"csrf_token": csrf(client, "/account"), "current": password,
+                                                      "new": new, "confirm": new})
+    assert changed.status_code == 302
     assert client.get("/filings/new").status_code == 200
-    assert "password" not in app.test_cli_runner().invoke(args=["cone", "bootstrap"]).output
+    assert client.get("/organizations/1/members").status_code == 200      # the bootstrap user manages it
+    again = app.test_cli_runner().invoke(args=["cone", "bootstrap"]).output
+    assert "password" not in again and '"My organization"' in again
     with app.app_context():
         db.engine.dispose()
 

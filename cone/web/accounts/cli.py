@@ -10,23 +10,40 @@ from sqlalchemy import select
 from ..cli import cone_cli
 from ..extensions import db
 from ..models import ROLES, User
-from .service import add_user, issue_token
+from .service import add_user, issue_token, organization_names, password_problem
+
+
+def _checked_password(value: str) -> str:
+    problem = password_problem(value)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    return value
 
 
 @cone_cli.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--org", "org_name", required=True, help="Organization name (created if new).")
-@click.option("--password", help="Prompted for when not given.")
-def create_user(email: str, role: str, org_name: str, password: str | None) -> None:
+@click.option("--org", "org_name", required=True, help="The name of an existing organization.")
+@click.option("--create-org", is_flag=True, help="Create the organization --org names if there is none.")
+@click.option("--manager", is_flag=True, help="Let the user manage the organization's people.")
+@click.option("--password", help="Prompted for when not given (at least 12 characters).")
+def create_user(email: str, role: str, org_name: str, create_org: bool, manager: bool, password: str | None) -> None:
     """Create a user, or give an existing user a role in another organization."""
     if "@" not in email:
         raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
+    names = organization_names()
+    if org_name not in names and not create_org:
+        listed = ", ".join(f'"{n}"' for n in names) or "none yet"
+        raise click.BadParameter(f'there is no organization "{org_name}" (existing: {listed}); '
+                                 "give --create-org to create it", param_hint="--org")
+    if password is not None:
+        _checked_password(password)
     exists = db.session.scalar(select(User).where(User.email == email.lower())) is not None
     if not exists and not password:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    _, created = add_user(email, role, org_name, password)
-    click.echo(f"{'Created' if created else 'Updated'} {email.lower()}: {role} in {org_name}")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, value_proc=_checked_password)
+    _, created = add_user(email, role, org_name, password, manager=manager)
+    click.echo(f"{'Created' if created else 'Updated'} {email.lower()}: {role} in {org_name}"
+               + (", manager" if manager else ""))
 
 
 @cone_cli.command("create-token")
@@ -42,15 +59,20 @@ def create_token(email: str, label: str) -> None:
 
 @cone_cli.command("bootstrap")
 @click.option("--email", default="admin@example.org", show_default=True)
-@click.option("--org", "org_name", default="My organization", show_default=True)
+@click.option("--org", "org_name", default="My organization", show_default=True,
+              help="The first organization's name (it can be renamed in the app).")
 @click.option("--url", help="Address the app is served at (default: the PUBLIC_URL setting).")
 def bootstrap(email: str, org_name: str, url: str | None) -> None:
     """On a fresh install, create a first administrator and print how to sign in (once)."""
     url = (url or current_app.config["PUBLIC_URL"]).rstrip("/")
     if db.session.scalar(select(User).limit(1)) is not None:
-        click.echo(f"cone is set up: sign in at {url}/signin (add users with `flask --app app cone create-user`).")
+        names = ", ".join(f'"{n}"' for n in organization_names())
+        click.echo(f"cone is set up: sign in at {url}/signin. Organizations: {names}. Their managers invite "
+                   "people on the People page.")
         return
     password = secrets.token_urlsafe(12)
-    add_user(email, "administrator", org_name, password)
-    click.echo(f"Sign in at {url}/signin\n  e-mail:   {email}\n  password: {password}\n"
-               "This password is shown only once.")
+    add_user(email, "administrator", org_name, password, manager=True, must_change_password=True)
+    click.echo(f"Sign in at {url}/signin\n  organization: {org_name}\n  e-mail:       {email}\n"
+               f"  password:     {password}\n"
+               "This password is shown only once, and works until you choose your own at the first sign-in.\n"
+               "Rename the organization and invite your colleagues on the People page.")

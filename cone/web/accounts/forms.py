@@ -1,9 +1,17 @@
-"""The account forms: sign-in, a new API token, a new password."""
+"""The account forms: sign-in, a new API token, a new password, notification settings; an
+organization's invitations and name; a forgotten password."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp
+
+from ..models import ROLE_LABELS
+from .service import PASSWORD_MAX, PASSWORD_MIN
+
+EMAIL_RULE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address like name@example.org")
+NEW_PASSWORD_RULE = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                           message=f"Use at least {PASSWORD_MIN} characters (and at most {PASSWORD_MAX})")
 
 
 class SignInForm(FlaskForm):
@@ -18,7 +26,44 @@ class TokenForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password"), Length(max=200)])
     new = PasswordField("New password", validators=[
-        DataRequired("Enter a new password"),
-        Length(min=12, max=200, message="Use at least 12 characters (and at most 200)")])
+        DataRequired("Enter a new password"), NEW_PASSWORD_RULE])
     confirm = PasswordField("New password again", validators=[
         DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
+
+
+class NewPasswordForm(FlaskForm):
+    """A password chosen through an invitation or a reset link (no current one to give)."""
+
+    new = PasswordField("New password", validators=[DataRequired("Enter a new password"), NEW_PASSWORD_RULE])
+    confirm = PasswordField("New password again", validators=[
+        DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
+
+
+class AcceptForm(NewPasswordForm):
+    name = StringField("Your name", validators=[DataRequired("Enter your name"), Length(max=200)])
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[
+        DataRequired("Enter your e-mail address"), Length(max=254),
+        EMAIL_RULE])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[
+        DataRequired("Enter the e-mail address of the person to invite"), Length(max=254),
+        EMAIL_RULE])
+    role = SelectField("Role", choices=[SelectChoice(v, label) for v, label in ROLE_LABELS.items()],
+                       validators=[DataRequired("Choose a role")], validate_choice=True)
+    manager = BooleanField("Can manage the organization's people")
+
+
+class RenameForm(FlaskForm):
+    name = StringField("Organization name", validators=[DataRequired("Enter the organization's name"),
+                                                        Length(max=200, message="Use at most 200 characters")])
+
+
+class NotificationForm(FlaskForm):
+    notify_by_email = BooleanField("Send me notifications by e-mail too")
+    reminder_days = IntegerField("Remind me of a filing's dates this many days ahead", validators=[
+        NumberRange(min=0, max=90, message="Enter a number of days from 0 (no reminders) to 90")])

@@ -1,16 +1,58 @@
-"""Account changes: users and their roles, passwords, API tokens."""
+"""Account changes: users and their roles, passwords, API tokens; an organization's people
+(invitations, roles, managers, deactivation, its name); passwords reset by an e-mailed link."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import ApiToken, Membership, Organization, User
+from ..mail import jobs as mail_jobs
+from ..mail import outbox
+from ..models import ROLE_LABELS, ApiToken, Invitation, Membership, Organization, User, password_stamp, utcnow
+from ..urls import public_url
+
+PASSWORD_MIN, PASSWORD_MAX = 12, 200
+RESET_SALT = "cone.password-reset"
 
 
-def add_user(email: str, role: str, org_name: str, password: str | None) -> tuple[User, bool]:
-    """Create the user (or find it) and give it `role` in the organization; True when created."""
+class AccountRefused(Exception):
+    """A change to an account or organization that is not allowed; `field` names the form field."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def password_problem(password: str) -> str | None:
+    """Why `password` cannot be used (the web's and the CLI's one rule), or None."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return f"Use at least {PASSWORD_MIN} characters (and at most {PASSWORD_MAX})"
+    return None
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def organization_names() -> list[str]:
+    return list(db.session.scalars(select(Organization.name).order_by(Organization.name)))
+
+
+def deactivated(user: User) -> bool:
+    """True when the user belongs to organizations but is deactivated in every one."""
+    return bool(user.memberships) and not any(m.active for m in user.memberships)
+
+
+def add_user(email: str, role: str, org_name: str, password: str | None, manager: bool = False,
+             must_change_password: bool = False) -> tuple[User, bool]:
+    """Create the user (or find it) and give it `role` in the organization (created when new);
+    True when created."""
     org = db.session.scalar(select(Organization).where(Organization.name == org_name))
     if org is None:
         org = Organization(name=org_name)
@@ -18,7 +60,7 @@ def add_user(email: str, role: str, org_name: str, password: str | None) -> tupl
     user = db.session.scalar(select(User).where(User.email == email.lower()))
     created = user is None
     if created:
-        user = User(email=email.lower(), name=email.split("@")[0])
+        user = User(email=email.lower(), name=email.split("@")[0], must_change_password=must_change_password)
         user.set_password(password or secrets.token_urlsafe(12))
         db.session.add(user)
     elif password:
@@ -26,9 +68,10 @@ def add_user(email: str, role: str, org_name: str, password: str | None) -> tupl
     db.session.flush()
     membership = next((m for m in user.memberships if m.organization_id == org.id), None)
     if membership is None:
-        user.memberships.append(Membership(organization=org, role=role))
+        user.memberships.append(Membership(organization=org, role=role, manager=manager))
     else:
-        membership.role = role
+        membership.role, membership.active = role, True
+        membership.manager = membership.manager or manager
     db.session.commit()
     return user, created
 
@@ -53,4 +96,181 @@ def revoke_token(user_id: int, token_id: int) -> ApiToken | None:
 def change_password(user: User, password: str) -> None:
     """A new password, which changes the session stamp: the user's other sessions end."""
     user.set_password(password)
+    user.must_change_password = False
     db.session.commit()
+
+
+# An organization's people, changed by its managers.
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def membership(organization_id: int, user_id: int) -> Membership | None:
+    return db.session.scalar(select(Membership).where(Membership.organization_id == organization_id,
+                                                      Membership.user_id == user_id))
+
+
+@dataclass(frozen=True)
+class Invited:
+    invitation: Invitation
+    link: str          # the link with its secret: mailed, or shown once to the manager without mail
+    mailed: bool
+
+
+def invite(organization_id: int, email: str, role: str, manager: bool, inviter: str) -> Invited:
+    """An invitation to the organization with `role`, mailed when mail is configured; earlier
+    open invitations of the address to it are withdrawn."""
+    email = email.strip().lower()
+    existing = find_user(email)
+    if existing is not None:
+        member = membership(organization_id, existing.id)
+        if member is not None:
+            raise AccountRefused("This person is already a member" + ("" if member.active else
+                                 "; reactivate them in the list below"), "email")
+    db.session.execute(update(Invitation).where(Invitation.organization_id == organization_id,
+                                                func.lower(Invitation.email) == email,
+                                                Invitation.accepted_at.is_(None)).values(revoked=True))
+    secret = secrets.token_urlsafe(32)
+    organization = db.session.get(Organization, organization_id)
+    expires = utcnow() + dt.timedelta(days=int(current_app.config["INVITATION_DAYS"]))
+    invitation = Invitation(organization_id=organization_id, email=email, role=role, manager=manager,
+                            digest=_digest(secret), invited_by=inviter, expires_at=expires)
+    db.session.add(invitation)
+    link = public_url("members.accept", token=secret)
+    mail = outbox.queue(email, f"You are invited to {organization.name} on cone", "invitation",
+                        inviter=inviter, organization=organization.name, role=ROLE_LABELS[role], link=link,
+                        expires=expires.strftime("%Y-%m-%d %H:%M"))
+    db.session.commit()
+    mail_jobs.dispatch()
+    return Invited(invitation, link, mail is not None)
+
+
+def open_invitation(secret: str) -> Invitation:
+    """The invitation whose link carries `secret`, if it can still be accepted; AccountRefused
+    saying why not (unknown, used, withdrawn or expired)."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.digest == _digest(secret)))
+    if invitation is None:
+        raise AccountRefused("This invitation link is not valid. Check that you copied all of it.")
+    if invitation.accepted_at is not None:
+        raise AccountRefused("This invitation has been used already. Sign in, or ask for a new invitation.")
+    if invitation.revoked:
+        raise AccountRefused("This invitation was withdrawn. Ask your organization's manager for a new one.")
+    if invitation.expires_at < utcnow():
+        raise AccountRefused("This invitation has expired. Ask your organization's manager for a new one.")
+    return invitation
+
+
+def accept_invitation(secret: str, user: User | None, name: str = "", password: str = "") -> User:
+    """Accept: a new user with `name` and `password`, or the signed-in `user` the invitation
+    names, joins the organization. The UPDATE that marks it used is the single-use check."""
+    invitation = open_invitation(secret)
+    taken = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
+                                                        Invitation.accepted_at.is_(None), ~Invitation.revoked)
+                               .values(accepted_at=utcnow()))
+    if taken.rowcount != 1:
+        db.session.rollback()
+        raise AccountRefused("This invitation has been used already. Sign in, or ask for a new invitation.")
+    if user is None:
+        if find_user(invitation.email) is not None:
+            db.session.rollback()
+            raise AccountRefused(f"An account with {invitation.email} exists: sign in to accept.")
+        user = User(email=invitation.email, name=name.strip() or invitation.email.split("@")[0])
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+    elif user.email.lower() != invitation.email.lower():
+        db.session.rollback()
+        raise AccountRefused(f"This invitation is for {invitation.email}; sign in with that address.")
+    member = membership(invitation.organization_id, user.id)
+    if member is None:
+        db.session.add(Membership(user_id=user.id, organization_id=invitation.organization_id,
+                                  role=invitation.role, manager=invitation.manager))
+    else:
+        member.role, member.active, member.manager = invitation.role, True, member.manager or invitation.manager
+    db.session.commit()
+    return user
+
+
+def revoke_invitation(organization_id: int, invitation_id: int) -> Invitation | None:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organization_id != organization_id or invitation.accepted_at is not None:
+        return None
+    invitation.revoked = True
+    db.session.commit()
+    return invitation
+
+
+MEMBER_ACTIONS = ("deactivate", "reactivate", "grant_manager", "revoke_manager")
+
+
+def change_member(organization_id: int, user_id: int, acting_user_id: int, action: str, role: str = "") -> Membership:
+    """Change a member's role, manager permission or activity; a manager cannot deactivate
+    themselves or drop their own manager permission (someone must remain to manage)."""
+    member = membership(organization_id, user_id)
+    if member is None:
+        raise AccountRefused("No such member of this organization")
+    if user_id == acting_user_id and action in ("deactivate", "revoke_manager"):
+        raise AccountRefused("You cannot do that to your own account: ask another manager")
+    if action == "role":
+        if role not in ROLE_LABELS:
+            raise AccountRefused("Choose a role", "role")
+        member.role = role
+    elif action in MEMBER_ACTIONS:
+        if action in ("deactivate", "reactivate"):
+            member.active = action == "reactivate"
+        else:
+            member.manager = action == "grant_manager"
+    else:
+        raise AccountRefused("Choose an action")
+    db.session.commit()
+    return member
+
+
+def rename_organization(organization_id: int, name: str) -> Organization:
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise AccountRefused("Enter a name of at most 200 characters", "name")
+    clash = db.session.scalar(select(Organization.id).where(func.lower(Organization.name) == name.lower(),
+                                                            Organization.id != organization_id))
+    if clash is not None:
+        raise AccountRefused("Another organization has that name", "name")
+    organization = db.session.get(Organization, organization_id)
+    organization.name = name
+    db.session.commit()
+    return organization
+
+
+# A forgotten password: a signed link carrying the password's stamp, so that it works once
+# (setting the password changes the stamp) and only for PASSWORD_RESET_MINUTES.
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=RESET_SALT)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when an active account has that address; nothing otherwise (the
+    caller answers the same either way)."""
+    user = find_user(email)
+    if user is None or deactivated(user):
+        return
+    token = _reset_serializer().dumps({"u": user.id, "s": password_stamp(user.password_hash)})
+    outbox.queue(user.email, "Reset your cone password", "password_reset", email=user.email,
+                 link=public_url("recovery.reset", token=token),
+                 minutes=int(current_app.config["PASSWORD_RESET_MINUTES"]))
+    db.session.commit()
+    mail_jobs.dispatch()
+
+
+def reset_user(token: str) -> User:
+    """The user a reset link is for, while it is valid; AccountRefused otherwise."""
+    try:
+        data = _reset_serializer().loads(token, max_age=int(current_app.config["PASSWORD_RESET_MINUTES"]) * 60)
+    except SignatureExpired:
+        raise AccountRefused("This link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise AccountRefused("This link is not valid. Check that you copied all of it, or ask for a new one.") from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or data.get("s") != password_stamp(user.password_hash) or deactivated(user):
+        raise AccountRefused("This link has been used already. Ask for a new one.")
+    return user

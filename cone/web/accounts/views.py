@@ -34,9 +34,12 @@ def signin():  # noqa: ANN201
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
         if user is not None and user.check_password(form.password.data):
-            sign_in(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
-        error = "The e-mail address or password is not right"
+            if not service.deactivated(user):
+                sign_in(user)
+                return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
+            error = "Your account is deactivated. Ask a manager of your organization to reactivate it"
+        else:
+            error = "The e-mail address or password is not right"
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/signin.html", form=form, error=error), status
 

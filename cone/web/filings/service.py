@@ -1,6 +1,7 @@
 """Changes to a filing: a new filing, immutable versions with optimistic concurrency, workflow
 transitions, comments, and the audit log. The pages and the JSON API both call these, so
-both apply the same rules."""
+both apply the same rules. Hand-offs and comments notify the people concerned (in the same
+transaction; their mail is sent after the commit)."""
 from __future__ import annotations
 
 import functools
@@ -11,7 +12,9 @@ from ...filing.models import Filing
 from ...filing.parser import dumps, loads
 from ...packs.pack import Pack
 from ..extensions import db
+from ..mail import jobs as mail_jobs
 from ..models import AuditEvent, Comment, FilingRecord, FilingVersion, Principal, utcnow
+from ..notifications import service as notifications
 from . import results
 from .workflow import EDITABLE, STATUS_LABELS, Transition, TransitionRefused, check_transition
 
@@ -110,14 +113,23 @@ def transition(record: FilingRecord, name: str, user: Principal, role: str, seen
     TransitionRefused when the status, the role, the checklist or a newer version forbid it."""
     if seen_version != record.version:
         raise TransitionRefused("the filing changed since you loaded the page; review the latest version")
-    t = check_transition(name, record.status, role, version_results(record.latest()).has_errors)
-    record.status = t.target
+    latest = record.latest()
+    t = check_transition(name, record.status, role, version_results(latest).has_errors)
+    source, record.status = record.status, t.target
     body = comment.strip()
+    note = None
     if body:
-        db.session.add(Comment(filing_id=record.id, field="", body=body[:MAX_COMMENT], version=record.version,
-                               author_id=user.id))
+        note = Comment(filing_id=record.id, field="", body=body[:MAX_COMMENT], version=record.version, author_id=user.id)
+        db.session.add(note)
+        db.session.flush()
     audit(record, user, name, f"{STATUS_LABELS[t.target]} at version {record.version}" + (f": {body[:500]}" if body else ""))
+    subject = notifications.about(record.id, record.organization_id, parsed(latest.document))
+    kind = notifications.handoff_kind(name, source)
+    told = {n.user_id for n in notifications.handoff(subject, kind, user.id, user.email, body)} if kind else set()
+    if note is not None:
+        notifications.comment(subject, note, user.id, user.email, answers=False, already=told)
     db.session.commit()
+    mail_jobs.dispatch()
     return t
 
 
@@ -129,6 +141,10 @@ def add_comment(record: FilingRecord, user: Principal, pack: Pack, filing_type: 
         raise CommentRefused(f"write a comment (at most {MAX_COMMENT:,} characters) on one of the listed fields")
     comment = Comment(filing_id=record.id, field=field, body=body, version=record.version, author_id=user.id)
     db.session.add(comment)
+    db.session.flush()
     audit(record, user, "commented", f"{pack.label(field) if field else 'whole filing'}: {body[:500]}")
+    notifications.comment(notifications.about(record.id, record.organization_id, parsed(record.latest().document)),
+                          comment, user.id, user.email)
     db.session.commit()
+    mail_jobs.dispatch()
     return comment

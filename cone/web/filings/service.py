@@ -4,6 +4,7 @@ both apply the same rules."""
 from __future__ import annotations
 
 import functools
+import json
 
 from sqlalchemy import update
 
@@ -12,7 +13,7 @@ from ...filing.parser import dumps, loads
 from ...packs.pack import Pack
 from ..extensions import db
 from ..models import AuditEvent, Comment, FilingRecord, FilingVersion, Principal, utcnow
-from . import results
+from . import results, summary
 from .workflow import EDITABLE, STATUS_LABELS, Transition, TransitionRefused, check_transition
 
 MAX_COMMENT = 5000
@@ -55,7 +56,7 @@ def create_filing(organization_id: int, filing: Filing, user: Principal) -> Fili
     record = FilingRecord(organization_id=organization_id, version=1)
     db.session.add(record)
     db.session.flush()
-    db.session.add(_version(record, 1, dumps(filing), user, "created"))
+    _add_version(record, 1, dumps(filing), user, "created")
     audit(record, user, "created", f"version 1; {filing.filing_type}")
     db.session.commit()
     return record
@@ -75,7 +76,7 @@ def save_version(record: FilingRecord, filing: Filing, user: Principal, base: in
         db.session.rollback()
         db.session.refresh(record)
         raise Conflict(record.version)
-    db.session.add(_version(record, base + 1, document, user, note))
+    _add_version(record, base + 1, document, user, note)
     audit(record, user, "saved", f"version {base + 1}" + (f"; {note}" if note else ""))
     db.session.commit()
     db.session.refresh(record)
@@ -88,10 +89,37 @@ def ensure_editable(record: FilingRecord) -> None:
         raise NotEditable(record.status)
 
 
-def _version(record: FilingRecord, number: int, document: str, user: Principal, note: str) -> FilingVersion:
-    """A new version with its derived results (computed from the document as stored)."""
-    return FilingVersion(filing_id=record.id, number=number, document=document, author_id=user.id, note=note,
-                         **results.columns(results.compute(parsed(document))))
+def _add_version(record: FilingRecord, number: int, document: str, user: Principal, note: str) -> FilingVersion:
+    """Add a new version with its derived results (computed from the document as stored), and
+    its summary to the filing row."""
+    columns = results.columns(results.compute(parsed(document)))
+    version = FilingVersion(filing_id=record.id, number=number, document=document, author_id=user.id, note=note,
+                            **columns)
+    db.session.add(version)
+    summary.store(record, json.loads(document), columns["findings"], columns["timeline"])
+    return version
+
+
+class ArchiveRefused(Exception):
+    """Only a draft can be archived, and only an archived filing restored."""
+
+
+def archive(record: FilingRecord, user: Principal) -> None:
+    """Hide a draft from the filing list (it is kept, and can be restored)."""
+    if record.status != "draft" or record.archived:
+        raise ArchiveRefused("only a draft that is not archived can be archived")
+    record.archived = True
+    audit(record, user, "archived", f"draft at version {record.version}")
+    db.session.commit()
+
+
+def restore(record: FilingRecord, user: Principal) -> None:
+    """Bring an archived draft back into the filing list."""
+    if not record.archived:
+        raise ArchiveRefused("the filing is not archived")
+    record.archived = False
+    audit(record, user, "restored", f"draft at version {record.version}")
+    db.session.commit()
 
 
 def current_filing(record: FilingRecord) -> tuple[Filing, FilingVersion]:

@@ -1,6 +1,7 @@
-"""filing summary and dates: the latest version's title, applicant, town, type, error count
-and fee on the filing row, its timeline rows in filing_dates, archived drafts, calendar feed
-secrets, and indexes for paged lists
+"""filing summary and dates, archived drafts, calendar feed secrets, list indexes
+
+The latest version's title, applicant, town, type, error count and fee on the filing row,
+its timeline rows in filing_dates (filled for existing filings).
 
 Revision ID: 342885cbe1b4
 Revises: b81e3d5c7a20

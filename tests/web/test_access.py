@@ -160,7 +160,7 @@ def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_to
     client = login("administrator")
     job_id, exhibit_id = objects
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id, "token_id": 1,
-              "filename": "x.css"}
+              "filename": "x.css", "feed_token": "cal_x"}
     checked = 0
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):

@@ -65,7 +65,7 @@ def grow(app, filing_id: int, n: int) -> None:
 def pages(filing_id: int) -> list[str]:
     f = f"/filings/{filing_id}"
     return ["/filings/", "/filings/?q=hopewell&sort=next_date", f, f"{f}/versions", f"{f}/versions?page=4",
-            f"{f}/audit", f"{f}/audit?page=2", f"{f}/audit.csv", f"{f}/sections/applicant"]
+            f"{f}/audit", f"{f}/audit?page=2", f"{f}/audit.csv", f"{f}/sections/applicant", "/deadlines/"]
 
 
 def statements_per_page(app, client, api, filing_id: int) -> dict[str, int]:

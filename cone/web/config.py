@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "TRUSTED_PROXIES": 0,
     "RENDER_LEASE_SECONDS": 30,           # a render job's lease, renewed by its worker: see rendering.jobs
+    "RENDER_RETENTION_DAYS": 30,          # superseded renders kept this long: see rendering.retention
 }
 
 

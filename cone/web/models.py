@@ -292,6 +292,9 @@ class RenderJob(db.Model):
     claimed_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # the lease: see cone.web.rendering.jobs
     error: Mapped[str] = mapped_column(Text, default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Digest of the filing's exhibits (ids and sizes) when the render was asked for: a render is
+    # reused for the same version, kind and exhibits (cone.web.rendering.service).
+    exhibits_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     requested_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

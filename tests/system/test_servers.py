@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
+from redis_server import running_redis
 
 from .conftest import USERS, Api, _fresh_database, signed_in_cookie
 from .live import LiveServer
@@ -24,23 +22,8 @@ AGENT = "cone-system-test"
 
 @pytest.fixture
 def redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                             "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait()
+    with running_redis(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

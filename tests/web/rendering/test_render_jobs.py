@@ -8,6 +8,7 @@ import time
 import pytest
 
 from conftest import csrf, make_app
+from redis_server import running_redis
 from cone.web.extensions import db
 from cone.web.models import RenderJob, utcnow
 from cone.web.rendering.jobs import new_job, render, requeue_expired
@@ -64,27 +65,8 @@ def test_thread_worker_renders_off_the_request(app, login, filing_id):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    import shutil
-    import socket
-    import subprocess
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    from redis import Redis
-    for _ in range(50):
-        try:
-            Redis.from_url(url).ping()
-            break
-        except Exception:  # noqa: BLE001 (waiting for the server to listen)
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait()
+    with running_redis(tmp_path) as url:
+        yield url + "/0"
 
 
 def test_with_redis_an_rq_worker_renders_the_job(app, login, filing_id, redis_url, database, monkeypatch):

@@ -180,7 +180,7 @@ class FilingRecord(db.Model):
     searches and shows without reading any document."""
 
     __tablename__ = "filings"
-    __table_args__ = (Index("ix_filings_org_updated", "organization_id", "updated_at"),)
+    __table_args__ = (Index("ix_filings_org_archived_updated", "organization_id", "archived", "updated_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     status: Mapped[str] = mapped_column(String(30), default="draft")

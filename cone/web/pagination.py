@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 
 from .extensions import db
 
@@ -27,11 +27,12 @@ class Page:
     rows: list[Any]
     number: int
     per_page: int
-    total: int
+    total: int | None         # None: not counted (a list too long to count on every request)
+    more: bool = False        # (when not counted) whether a next page has rows
 
     @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+    def pages(self) -> int | None:
+        return None if self.total is None else max(1, math.ceil(self.total / self.per_page))
 
     @property
     def has_previous(self) -> bool:
@@ -39,7 +40,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.more if self.total is None else self.number < self.pages
 
 
 def positive(args: Mapping[str, str], name: str, default: int, maximum: int | None = None) -> int:
@@ -58,8 +59,21 @@ def page_args(args: Mapping[str, str]) -> tuple[int, int]:
     return positive(args, "page", 1), positive(args, "per_page", PER_PAGE, MAX_PER_PAGE)
 
 
-def paginate(query: Select, number: int, per_page: int) -> Page:
-    """One page of `query`'s rows (it must be ordered) and the number of all its rows."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
-    return Page(rows, number, per_page, total or 0)
+COUNT = "count"
+
+
+def paginate(query: Select, number: int, per_page: int, total: int | Select | str | None = COUNT) -> Page:
+    """One page of `query`'s rows (it must be ordered, and not grouped) and the number of all its
+    rows: `total` when the caller knows it, counted by the `total` statement, by default over
+    the query's own FROM and WHERE, or (None) not counted, fetching one row more to tell
+    whether there is a next page."""
+    offset = (number - 1) * per_page
+    if total is None:
+        rows = db.session.execute(query.limit(per_page + 1).offset(offset)).all()
+        return Page(rows[:per_page], number, per_page, None, len(rows) > per_page)
+    if total == COUNT:
+        total = query.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    if isinstance(total, Select):
+        total = db.session.scalar(total) or 0
+    rows = db.session.execute(query.limit(per_page).offset(offset)).all()
+    return Page(rows, number, per_page, int(total))

@@ -42,7 +42,7 @@ def upgrade():
         batch_op.add_column(sa.Column('fee_cents', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('docket_number', sa.String(length=50), server_default='', nullable=False))
         batch_op.add_column(sa.Column('archived', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.create_index('ix_filings_org_updated', ['organization_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_filings_org_archived_updated', ['organization_id', 'archived', 'updated_at'], unique=False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('calendar_digest', sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint('uq_users_calendar_digest', ['calendar_digest'])
@@ -101,7 +101,7 @@ def downgrade():
         batch_op.drop_constraint('uq_users_calendar_digest', type_='unique')
         batch_op.drop_column('calendar_digest')
     with op.batch_alter_table('filings', schema=None) as batch_op:
-        batch_op.drop_index('ix_filings_org_updated')
+        batch_op.drop_index('ix_filings_org_archived_updated')
         for column in ('archived', 'docket_number', 'fee_cents', 'error_count', 'state', 'filing_type', 'town',
                        'applicant', 'title'):
             batch_op.drop_column(column)

@@ -15,7 +15,7 @@ from ..access import current_record, filing_item, permission
 from ..errors import api_error
 from ..extensions import db
 from ..filings.service import Conflict, NotEditable, create_filing, current_filing, ensure_editable, save_version, version_results
-from ..filings.lists import FilingQuery, filings_page
+from ..filings.lists import FilingQuery, filings_page, organization_names
 from ..filings.workflow import STATUS_LABELS
 from ..models import FilingRecord, FilingVersion, RenderJob
 from ..pagination import BadListArgument
@@ -85,8 +85,9 @@ def list_filings() -> Response:
     except BadListArgument as exc:
         return api_error(422, exc.message, exc.field)
     page, upcoming = filings_page(g.user, query)
+    names = organization_names(g.user)
     body: dict = {"filings": [{
-        "id": r.id, "organization": r.organization, "status": r.status, "archived": r.archived, "version": r.version,
+        "id": r.id, "organization": names[r.organization_id], "status": r.status, "archived": r.archived, "version": r.version,
         "title": r.title or None, "applicant": r.applicant or None, "town": r.town or None,
         "docket_number": r.docket_number or None, "filing_type": r.filing_type,
         "updated_at": r.updated_at.isoformat(timespec="seconds") + "Z",

@@ -27,7 +27,7 @@ def _query() -> DateQuery:
 def _page(new_feed: str | None = None, status: int = 200):
     query = _query()
     today = dt.date.today()
-    page = paginate(service.dates_of(g.user, query, today), query.page, query.per_page)
+    page = paginate(service.dates_of(g.user, query, today), query.page, query.per_page, total=None)   # (not counted)
     rows = [{"row": r, "name": service.filing_name(r), "due": service.due(r.date, today)} for r in page.rows]
     filings = db.session.execute(
         select(FilingRecord.id, FilingRecord.title, FilingRecord.applicant)

@@ -26,7 +26,7 @@ def versions(filing_id: int):  # noqa: ANN201
     filing, pack, version = filing_context(record)
     page = paginate(select(FilingVersion.number, FilingVersion.created_at, FilingVersion.note, User.email.label("author_email"))
                     .join(User, User.id == FilingVersion.author_id).where(FilingVersion.filing_id == record.id)
-                    .order_by(FilingVersion.number.desc()), *_page_args())
+                    .order_by(FilingVersion.number.desc()), *_page_args(), total=record.version)   # (numbered 1..version)
     return render_template("filings/versions.html", **page_context(record, filing, pack, version), versions=page.rows,
                            page=page, latest=record.version)
 

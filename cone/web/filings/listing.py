@@ -18,7 +18,7 @@ from ..models import Comment
 from ..pagination import BadListArgument, page_args, paginate
 from . import service
 from .blueprint import bp
-from .lists import SORTS, FilingQuery, comment_rows, filings_page
+from .lists import SORTS, FilingQuery, comment_rows, filings_page, organization_names
 from .pages import filing_context, page_context
 from .service import create_filing
 from .workflow import STATUS_LABELS, available
@@ -33,7 +33,8 @@ def index():  # noqa: ANN201
     except BadListArgument as exc:
         abort(400, exc.message)
     page, upcoming = filings_page(g.user, query)
-    rows = [{"record": r, "title": r.title or r.applicant or "Untitled filing",
+    names = organization_names(g.user)
+    rows = [{"record": r, "organization": names[r.organization_id], "title": r.title or r.applicant or "Untitled filing",
              "subtitle": r.applicant if r.title and r.applicant else "", "type": type_label(r.state, r.filing_type),
              "fee": format_money(Decimal(r.fee_cents) / 100) if r.fee_cents is not None else None,
              "next": upcoming.get(r.id), "role": g.user.role_in(r.organization_id)} for r in page.rows]

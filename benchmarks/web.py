@@ -175,16 +175,7 @@ def form_mode(args: argparse.Namespace) -> int:
             body = form_page(page, cookie)
             wrk(hello_url, 2, args.connections)                      # warm-up
             wrk(page, 2, args.connections, cookie)
-            rounds: list[tuple[float, float]] = []
-            errors = [0, 0]
-            for i in range(args.rounds):
-                pair = [(hello_url, None, 0), (page, cookie, 1)]
-                result = [0.0, 0.0]
-                for url, cookie_header, k in (pair if i % 2 == 0 else pair[::-1]):
-                    rps, err = wrk(url, args.seconds, args.connections, cookie_header)
-                    result[k] = rps
-                    errors[k] += err
-                rounds.append((result[0], result[1]))
+            rounds, errors = alternating(args, hello_url, page, cookie)
             form_page(page, cookie)          # still signed in: wrk measured the page, not a redirect
         finally:
             for proc in (hello, cone):
@@ -296,20 +287,28 @@ def postgres_database(server: str) -> tuple[str, Callable[[], None]]:
     return server.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def throughput(args: argparse.Namespace, hello_url: str, url: str, cookie: str) -> tuple[float, float, float, int]:
-    """(hello req/s, page req/s, median ratio of the rounds, errors) over alternating rounds."""
-    wrk(url, 1, args.connections, cookie)                      # warm-up
-    rounds, errors = [], 0
+def alternating(args: argparse.Namespace, hello_url: str, url: str, cookie: str) -> tuple[list[tuple[float, float]], list[int]]:
+    """Rounds of (hello req/s, page req/s), measured one right after the other (which goes first
+    alternates), and the errors of each app over all rounds."""
+    rounds: list[tuple[float, float]] = []
+    errors = [0, 0]
     for i in range(args.rounds):
         pair = [(hello_url, None, 0), (url, cookie, 1)]
         result = [0.0, 0.0]
         for target, cookie_header, k in (pair if i % 2 == 0 else pair[::-1]):
             rps, err = wrk(target, args.seconds, args.connections, cookie_header)
             result[k] = rps
-            errors += err if k else 0
-        rounds.append(result)
+            errors[k] += err
+        rounds.append((result[0], result[1]))
+    return rounds, errors
+
+
+def throughput(args: argparse.Namespace, hello_url: str, url: str, cookie: str) -> tuple[float, float, float, int]:
+    """(hello req/s, page req/s, median ratio of the rounds, the page's errors)."""
+    wrk(url, 1, args.connections, cookie)                      # warm-up
+    rounds, errors = alternating(args, hello_url, url, cookie)
     return (statistics.median(h for h, _ in rounds), statistics.median(p for _, p in rounds),
-            statistics.median(p / h for h, p in rounds), errors)
+            statistics.median(p / h for h, p in rounds), errors[1])
 
 
 def scale_mode(args: argparse.Namespace) -> int:

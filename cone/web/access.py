@@ -4,7 +4,8 @@ Every endpoint declares a permission with `@permission(...)`; a permission on an
 names it, `@permission("edit", obj="filing")`, and its URL must carry the object's argument
 (`misdeclared_routes`; create_app refuses to start otherwise). Before any view runs,
 `authorize` checks the CSRF token of a page request that changes something, resolves the
-acting user (session for pages, bearer token for the API), loads the object named in the
+acting user (session for pages, bearer token for the API, the secret in the URL for calendar
+feeds: permission "feed", whose route must carry `<feed_token>`), loads the object named in the
 URL, and checks organization membership and role: a filing of another organization is 404,
 a role without the permission is 403.
 """

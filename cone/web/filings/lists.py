@@ -33,13 +33,13 @@ class FilingQuery:
     def parse(cls, args: Mapping[str, str], organization_ids: list[int]) -> FilingQuery:
         """The query from request arguments; BadListArgument names an argument that cannot be used."""
         q = args.get("q", "").strip()
-        if len(q) > MAX_SEARCH:
-            raise BadListArgument("q", f"a search is at most {MAX_SEARCH} characters")
+        if len(q) > MAX_SEARCH or not q.isprintable():
+            raise BadListArgument("q", f"a search is at most {MAX_SEARCH} characters, without control characters")
         status = args.get("status", "")
         if status and status not in STATUS_LABELS and status != ARCHIVED:
             raise BadListArgument("status", f"'status' must be one of: {', '.join([*STATUS_LABELS, ARCHIVED])}")
         filing_type = args.get("type", "")
-        if len(filing_type) > 50:
+        if len(filing_type) > 50 or not filing_type.isprintable():
             raise BadListArgument("type", "'type' must be a filing type's code")
         organization = positive(args, "organization", 0) or None
         if organization is not None and organization not in organization_ids:

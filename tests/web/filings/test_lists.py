@@ -87,7 +87,7 @@ def test_the_list_filters_by_status_type_and_organization(app, login, token, thr
 @pytest.mark.parametrize(("args", "field"), [({"status": "lost"}, "status"), ({"sort": "random"}, "sort"),
                                              ({"page": "0"}, "page"), ({"per_page": "1000"}, "per_page"),
                                              ({"page": "x"}, "page"), ({"organization": "999"}, "organization"),
-                                             ({"q": "x" * 201}, "q")])
+                                             ({"q": "x" * 201}, "q"), ({"q": "a\x00b"}, "q"), ({"type": "\x00"}, "type")])
 def test_a_list_argument_that_cannot_be_used_is_refused_naming_it(app, login, token, args, field):
     response = app.test_client().get("/api/v1/filings", query_string=args, headers=token())
     assert response.status_code == 422 and response.get_json()["error"]["path"] == field

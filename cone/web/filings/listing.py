@@ -68,6 +68,19 @@ def restore(filing_id: int):  # noqa: ANN201
     return _archive_step(service.restore, "restored", "Draft restored to the filing list.")
 
 
+@bp.post("/<int:filing_id>/docket")
+@permission("file", obj="filing")
+def docket(filing_id: int):  # noqa: ANN201
+    """Compliance records the docket number the agency assigned (searchable in the filing list)."""
+    try:
+        service.set_docket_number(current_record(), g.user, request.form.get("docket_number", ""))
+    except service.DocketRefused as exc:
+        flash(f"Not saved: {exc}.", "error")
+    else:
+        flash("Docket number saved.")
+    return redirect(url_for("filings.overview", filing_id=filing_id) + "#workflow", 303)
+
+
 def _archive_step(step, verb: str, done: str):
     """Archive or restore the admitted filing, back to its overview; 409 saying why it cannot be."""
     record = current_record()

@@ -100,6 +100,25 @@ def _add_version(record: FilingRecord, number: int, document: str, user: Princip
     return version
 
 
+MAX_DOCKET = 50
+
+
+class DocketRefused(Exception):
+    """A docket number that is too long or holds control characters."""
+
+
+def set_docket_number(record: FilingRecord, user: Principal, number: str) -> None:
+    """Record the docket number the agency gave the filing (empty clears it); in the audit log."""
+    number = number.strip()
+    if len(number) > MAX_DOCKET or not number.isprintable():
+        raise DocketRefused(f"a docket number is at most {MAX_DOCKET} characters, without control characters")
+    if number == record.docket_number:
+        return
+    record.docket_number = number
+    audit(record, user, "docket_number", number or "cleared")
+    db.session.commit()
+
+
 class ArchiveRefused(Exception):
     """Only a draft can be archived, and only an archived filing restored."""
 

@@ -198,3 +198,30 @@ def test_the_summary_migration_fills_the_filings_that_exist(app, token, example)
             "Before the migration", "East Lyme", "new_facility", False)
         dates = db.session.scalars(select(FilingDate.date).where(FilingDate.filing_id == filing)).all()
     assert min(dates) == dt.date.today() + dt.timedelta(days=3)
+
+
+def test_compliance_records_a_docket_number_that_the_list_finds_and_the_audit_log_keeps(app, login, token, three):
+    a, b, *_ = three
+    client = login("compliance")
+    response = client.post(f"/filings/{b}/docket", data={"csrf_token": csrf(client, "/account"), "docket_number": " 26-32871-CON "})
+    assert response.status_code == 303
+    assert ids(api_list(app, token, q="32871")) == [b]
+    assert api_list(app, token, q="32871")["filings"][0]["docket_number"] == "26-32871-CON"
+    assert "docket 26-32871-CON" in client.get("/filings/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(AuditEvent.detail).where(AuditEvent.filing_id == b,
+                                                                  AuditEvent.action == "docket_number")).all() == ["26-32871-CON"]
+
+
+def test_a_docket_number_too_long_or_with_control_characters_is_refused_and_only_compliance_sets_one(app, login, three):
+    a, *_ = three
+    client = login("compliance")
+    for bad in ("x" * 51, "26\x00"):
+        client.post(f"/filings/{a}/docket", data={"csrf_token": csrf(client, "/account"), "docket_number": bad})
+        page = client.get(f"/filings/{a}").get_data(as_text=True)
+        assert "Not saved: a docket number is at most 50 characters" in page
+    with app.app_context():
+        assert db.session.get(FilingRecord, a).docket_number == ""
+    admin = login("administrator")
+    assert admin.post(f"/filings/{a}/docket", data={"csrf_token": csrf(admin, "/account"),
+                                                    "docket_number": "1"}).status_code == 403

@@ -39,12 +39,12 @@ def test_the_page_lists_every_date_of_your_filings_soonest_first_with_soon_and_o
     html = login("compliance").get("/deadlines/").get_data(as_text=True)
     assert "Other Org Clinic" not in html and "Late &lt;Clinic&gt;" in html and "Late <Clinic>" not in html
     assert "in 2 days" in html and "overdue by 5 days" in html
-    shown = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", html)
+    shown = re.findall(r"<td class=\"nowrap\">(\d{4}-\d{2}-\d{2})</td>", html)
     assert shown == sorted(shown)
     expected = [d for d in stored_dates(app, near) + stored_dates(app, late) if d >= TODAY - dt.timedelta(days=90)]
     assert len(shown) == len(expected)
-    assert re.search(r'<tr class="due-soon">\s*<td>' + (TODAY + dt.timedelta(days=2)).isoformat(), html)
-    assert re.search(r'<tr class="due-later">\s*<td>' + (TODAY + dt.timedelta(days=37)).isoformat(), html)
+    assert re.search(r'<tr class="due-soon">\s*<td class="nowrap">' + (TODAY + dt.timedelta(days=2)).isoformat(), html)
+    assert re.search(r'<tr class="due-later">\s*<td class="nowrap">' + (TODAY + dt.timedelta(days=37)).isoformat(), html)
 
 
 def test_dates_of_a_filed_filing_are_not_overdue_and_an_archived_drafts_are_not_shown(app, login, filings):

@@ -1,5 +1,5 @@
-"""The web application: an app factory over feature packages (accounts, filings, exhibits,
-rendering, api), each a blueprint with its views, its templates under templates/<feature>/
+"""The web application: an app factory over feature packages (accounts, filings, deadlines,
+exhibits, rendering, api), each a blueprint with its views, its templates under templates/<feature>/
 and a service module holding its state changes."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .accounts.recovery import bp as recovery_bp
 from .accounts.views import bp as accounts_bp
 from .api.views import bp as api_bp
 from .cli import cone_cli
+from .deadlines.views import bp as deadlines_bp
 from .exhibits.views import bp as exhibits_bp
 from .extensions import csrf, db, init_db, login_manager, migrate
 from .filings.formdata import field_id
@@ -34,8 +35,8 @@ from .rendering import cli as rendering_cli
 from .rendering import jobs
 from .rendering.views import bp as rendering_bp
 
-BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, inbox.bp, filings_bp, rendering_bp, exhibits_bp,
-              api_bp)
+BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, inbox.bp, filings_bp, deadlines_bp, rendering_bp,
+              exhibits_bp, api_bp)
 COMMANDS = (accounts_cli, rendering_cli, mail_cli, notifications_cli)      # modules whose commands join the `cone` group
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

@@ -4,7 +4,8 @@ Every endpoint declares a permission with `@permission(...)`; a permission on an
 names it, `@permission("edit", obj="filing")`, and its URL must carry the object's argument
 (`misdeclared_routes`; create_app refuses to start otherwise). Before any view runs,
 `authorize` checks the CSRF token of a page request that changes something, resolves the
-acting user (session for pages, bearer token for the API), loads the object named in the
+acting user (session for pages, bearer token for the API, the secret in the URL for calendar
+feeds: permission "feed", whose route must carry `<feed_token>`), loads the object named in the
 URL, and checks organization membership and role: a filing of another organization is 404,
 a role without the permission is 403. An organization's people are managed by its managers
 (`@permission("manage", obj="organization")`: a flag of the membership, whatever the role).
@@ -19,13 +20,17 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from .accounts.sessions import bound_to_this_client
+from .deadlines.service import feed_user
 from .extensions import csrf, db, login_manager
 from .models import ROLES, ApiToken, FilingAccess, FilingRecord, Principal
 
-# Permission -> roles that hold it. "public" needs no sign-in; "signed_in" any account.
+# Permission -> roles that hold it. "public" needs no sign-in; "signed_in" any account; "feed" any
+# account, authenticated only by the calendar feed secret in the URL (`<feed_token>`), never by a
+# session or an API token.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "public": frozenset(),
     "signed_in": frozenset(),
+    "feed": frozenset(),
     "create": frozenset({"administrator"}),        # in at least one organization
     "view": frozenset(ROLES),
     "edit": frozenset({"administrator"}),
@@ -35,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage": frozenset(),                         # the membership's manager flag, with any role
 }
 OBJECT_PERMISSIONS = frozenset({"view", "edit", "comment", "review", "file", "manage"})
+FEED_ARGUMENT = "feed_token"
 # Object -> the URL argument that names it.
 OBJECTS = {"filing": "filing_id", "organization": "organization_id"}
 # The object an object permission acts on.
@@ -79,10 +85,13 @@ def undeclared_endpoints(app: Flask) -> list[str]:
 
 
 def misdeclared_routes(app: Flask) -> list[str]:
-    """Routes whose view acts on an object that their URL does not name."""
-    return sorted(f"{rule.rule} ({rule.endpoint}: {obj} needs <{OBJECTS[obj]}>)" for rule in app.url_map.iter_rules()
-                  if (obj := endpoint_object(app, rule.endpoint) if rule.endpoint in app.view_functions else None)
-                  and OBJECTS[obj] not in rule.arguments)
+    """Routes whose view acts on an object that their URL does not name, and feed routes
+    without the feed secret."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint in app.view_functions]
+    return sorted([f"{rule.rule} ({rule.endpoint}: {obj} needs <{OBJECTS[obj]}>)" for rule in rules
+                   if (obj := endpoint_object(app, rule.endpoint)) and OBJECTS[obj] not in rule.arguments]
+                  + [f"{rule.rule} ({rule.endpoint}: feed needs <{FEED_ARGUMENT}>)" for rule in rules
+                     if endpoint_permission(app, rule.endpoint) == "feed" and FEED_ARGUMENT not in rule.arguments])
 
 
 def check_declarations(app: Flask) -> None:
@@ -135,6 +144,11 @@ def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
     name = endpoint_permission(current_app, endpoint)
     if name is None:
         abort(500, "endpoint declares no permission")
+    if name == "feed":              # the secret in the URL is the only credential (GET only: no CSRF)
+        g.user = feed_user(str((request.view_args or {}).get(FEED_ARGUMENT, "")))
+        if g.user is None:
+            abort(404)
+        return None
     api = request.blueprint == "api"
     config = current_app.config
     if not api and request.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_KEEP_DAYS": 30,                 # sent mail is deleted from the outbox after this
     "INVITATION_DAYS": 7,
     "PASSWORD_RESET_MINUTES": 60,
+    "RENDER_RETENTION_DAYS": 30,          # superseded renders kept this long: see rendering.retention
 }
 
 

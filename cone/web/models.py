@@ -13,8 +13,9 @@ from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import (JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, func,
-                        inspect, select)
+from sqlalchemy import (JSON, Date, ForeignKey, Index, LargeBinary, Select, String, Text, UniqueConstraint, bindparam,
+                        event, func, inspect, select)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -135,6 +136,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")   # a one-time password
     notify_by_email: Mapped[bool] = mapped_column(default=True, server_default="1")   # else in the inbox only
     reminder_days: Mapped[int] = mapped_column(default=7, server_default="7")   # lead time of date reminders; 0: none
+    # SHA-256 of the secret in the user's calendar feed URL (cone.web.deadlines); NULL until asked for.
+    calendar_digest: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
@@ -210,15 +213,28 @@ class ApiToken(db.Model):
 
 
 class FilingRecord(db.Model):
-    """A filing: its organization, workflow status and the number of its latest version."""
+    """A filing: its organization, workflow status and the number of its latest version, with a
+    summary of that version (title, applicant, town, type, error count, fee) that the list
+    searches and shows without reading any document."""
 
     __tablename__ = "filings"
+    __table_args__ = (Index("ix_filings_org_archived_updated", "organization_id", "archived", "updated_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     status: Mapped[str] = mapped_column(String(30), default="draft")
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The latest version's summary, written with it (cone.web.filings.summary).
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    applicant: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    town: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    filing_type: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    error_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    fee_cents: Mapped[int | None] = mapped_column(nullable=True)
+    docket_number: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     organization: Mapped[Organization] = relationship()
 
     def latest(self) -> FilingVersion:
@@ -245,10 +261,27 @@ class FilingVersion(db.Model):
     author: Mapped[User] = relationship()
 
 
+class FilingDate(db.Model):
+    """One dated row of a filing's latest timeline (copied from the version's stored timeline
+    when it is saved), so that the list's next date and the deadlines page are one query."""
+
+    __tablename__ = "filing_dates"
+    __table_args__ = (Index("ix_filing_dates_filing_date", "filing_id", "date"), Index("ix_filing_dates_date", "date"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    row: Mapped[str] = mapped_column(String(60))          # the timeline row's id, e.g. publication_1
+    kind: Mapped[str] = mapped_column(String(20))         # publication, filing, deadline
+    date: Mapped[dt.date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    citation: Mapped[str] = mapped_column(String(300), default="")
+
+
 class Comment(db.Model):
     """A reviewer's comment, anchored to a field path (or to the filing as a whole)."""
 
     __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_filing_id_id", "filing_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     field: Mapped[str] = mapped_column(String(200), default="")
@@ -263,6 +296,7 @@ class AuditEvent(db.Model):
     """Append-only log of what happened to a filing, by whom and when."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_filing_id_id", "filing_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -286,6 +320,7 @@ class RenderJob(db.Model):
     """A PDF rendering of one filing version, run off the request by a worker."""
 
     __tablename__ = "render_jobs"
+    __table_args__ = (Index("ix_render_jobs_filing_version_final", "filing_id", "version", "final"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: secrets.token_hex(16))
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     version: Mapped[int]
@@ -295,6 +330,9 @@ class RenderJob(db.Model):
     claimed_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # the lease: see cone.web.rendering.jobs
     error: Mapped[str] = mapped_column(Text, default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Digest of the filing's exhibits (ids and sizes) when the render was asked for: a render is
+    # reused for the same version, kind and exhibits (cone.web.rendering.service).
+    exhibits_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     requested_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

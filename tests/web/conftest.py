@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import uuid
 
 import pytest
@@ -12,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from cone.web import create_app
+from redis_server import running_redis
 from cone.web.config import database_url
 from cone.web.accounts.service import add_user
 from cone.web.extensions import db
@@ -152,24 +152,5 @@ def mail_app(database, mailbox):
 @pytest.fixture
 def redis_url(tmp_path):
     """A throwaway Redis server on loopback (for RQ)."""
-    import shutil
-    import socket
-    import subprocess
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    from redis import Redis
-    for _ in range(50):
-        try:
-            Redis.from_url(url).ping()
-            break
-        except Exception:  # noqa: BLE001 (waiting for the server to listen)
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait()
+    with running_redis(tmp_path) as url:
+        yield url + "/0"

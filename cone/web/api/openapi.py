@@ -5,6 +5,7 @@ import functools
 from typing import Any
 
 from ...filing.models import Filing
+from ..filings.workflow import STATUS_LABELS
 
 ERR = {"$ref": "#/components/responses/Error"}
 
@@ -24,6 +25,22 @@ ID = [{"name": "filing_id", "in": "path", "required": True, "schema": {"type": "
 RESOURCE = {"$ref": "#/components/schemas/FilingResource"}
 
 
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+LIST_PARAMETERS = [
+    _query("q", {"type": "string", "maxLength": 200}, "Search applicant, project title, town and docket number."),
+    _query("status", {"type": "string", "enum": [*STATUS_LABELS, "archived"]},
+           "Only filings in this status (archived drafts are listed only with `archived`)."),
+    _query("type", {"type": "string"}, "Only filings of this filing type (its code)."),
+    _query("organization", {"type": "integer", "minimum": 1}, "Only this organization's filings (its id)."),
+    _query("sort", {"type": "string", "enum": ["changed", "next_date"]}, "Last change first (default) or next date first."),
+    _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Filings per page (default 25)."),
+]
+
+
 @functools.cache
 def document() -> dict[str, Any]:
     schema = Filing.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -40,7 +57,10 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": {
             "/filings": {
-                "get": {"summary": "Filings of your organizations", "responses": {"200": _ok("The filings", obj), **_errors(401)}},
+                "get": {"summary": "Filings of your organizations, a page at a time",
+                        "parameters": LIST_PARAMETERS,
+                        "responses": {"200": _ok("A page of filings: `filings`, `page`, `pages`, `total`, and `next` "
+                                                 "(the next page's URL) when there is one", obj), **_errors(401, 422)}},
                 "post": {"summary": "Create a filing from a cone.filing/1 document",
                          "parameters": [{"name": "organization", "in": "query", "required": False, "schema": {"type": "string"},
                                          "description": "Needed when you administer several organizations."}],

@@ -15,8 +15,10 @@ from ..access import current_record, filing_item, permission
 from ..errors import api_error
 from ..extensions import db
 from ..filings.service import Conflict, NotEditable, create_filing, current_filing, ensure_editable, save_version, version_results
+from ..filings.lists import FilingQuery, filings_page, organization_names
 from ..filings.workflow import STATUS_LABELS
 from ..models import FilingRecord, FilingVersion, RenderJob
+from ..pagination import BadListArgument
 from ..rendering.service import FinalNeedsApproval, download_name, ensure_final_allowed, latest_job, start_render
 from .openapi import document as openapi_document
 
@@ -77,12 +79,24 @@ def openapi() -> Response:
 @bp.get("/filings")
 @permission("signed_in")
 def list_filings() -> Response:
-    org_ids = [m.organization_id for m in g.user.memberships]
-    records = db.session.scalars(select(FilingRecord).where(FilingRecord.organization_id.in_(org_ids))
-                                 .order_by(FilingRecord.id)).all()
-    return jsonify({"filings": [{"id": r.id, "organization": r.organization.name, "status": r.status,
-                                 "version": r.version, "self": url_for("api.get_filing", filing_id=r.id)}
-                                for r in records]})
+    """A page of the user's filings (search, filters, sort and paging as on the filing list)."""
+    try:
+        query = FilingQuery.parse(request.args, [m.organization_id for m in g.user.memberships])
+    except BadListArgument as exc:
+        return api_error(422, exc.message, exc.field)
+    page, upcoming = filings_page(g.user, query)
+    names = organization_names(g.user)
+    body: dict = {"filings": [{
+        "id": r.id, "organization": names[r.organization_id], "status": r.status, "archived": r.archived, "version": r.version,
+        "title": r.title or None, "applicant": r.applicant or None, "town": r.town or None,
+        "docket_number": r.docket_number or None, "filing_type": r.filing_type,
+        "updated_at": r.updated_at.isoformat(timespec="seconds") + "Z",
+        "next_date": ({"date": upcoming[r.id].date.isoformat(), "label": upcoming[r.id].label} if r.id in upcoming else None),
+        "self": url_for("api.get_filing", filing_id=r.id)} for r in page.rows],
+        "page": page.number, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    if page.has_next:
+        body["next"] = url_for("api.list_filings", **query.args(page=page.number + 1, per_page=page.per_page))
+    return jsonify(body)
 
 
 @bp.post("/filings")

@@ -4,16 +4,19 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, stream_with_context
 from sqlalchemy import select
 
 from ..access import current_record, permission
 from ..extensions import db
-from ..models import AuditEvent, FilingVersion
+from ..models import AuditEvent, FilingVersion, User
+from ..pagination import BadListArgument, page_args, paginate
 from .blueprint import bp
 from .diff import field_changes, redline
 from .pages import filing_context, page_context
 from .service import parsed, version_results
+
+CSV_BATCH = 500     # audit rows fetched and written at a time
 
 
 @bp.get("/<int:filing_id>/versions")
@@ -21,9 +24,19 @@ from .service import parsed, version_results
 def versions(filing_id: int):  # noqa: ANN201
     record = current_record()
     filing, pack, version = filing_context(record)
-    rows = db.session.scalars(select(FilingVersion).where(FilingVersion.filing_id == record.id)
-                              .order_by(FilingVersion.number.desc())).all()
-    return render_template("filings/versions.html", **page_context(record, filing, pack, version), versions=rows)
+    page = paginate(select(FilingVersion.number, FilingVersion.created_at, FilingVersion.note, User.email.label("author_email"))
+                    .join(User, User.id == FilingVersion.author_id).where(FilingVersion.filing_id == record.id)
+                    .order_by(FilingVersion.number.desc()), *_page_args(), total=record.version)   # (numbered 1..version)
+    return render_template("filings/versions.html", **page_context(record, filing, pack, version), versions=page.rows,
+                           page=page, latest=record.version)
+
+
+def _page_args() -> tuple[int, int]:
+    """The page asked for; 400 naming the argument when it cannot be used."""
+    try:
+        return page_args(request.args)
+    except BadListArgument as exc:
+        abort(400, exc.message)
 
 
 @bp.get("/<int:filing_id>/diff")
@@ -49,13 +62,24 @@ def diff(filing_id: int):  # noqa: ANN201
 @bp.get("/<int:filing_id>/audit.csv")
 @permission("view", obj="filing")
 def audit_csv(filing_id: int):  # noqa: ANN201
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time_utc", "user", "action", "detail"])
-    for e in db.session.scalars(select(AuditEvent).where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id)):
-        writer.writerow([e.at.isoformat(timespec="seconds") + "Z", e.user_email, e.action,
-                         _csv_safe(e.detail)])
-    return Response(out.getvalue(), mimetype="text/csv",
+    """The whole audit log as CSV, written row by row as the database yields them."""
+    query = (select(AuditEvent.at, AuditEvent.user_email, AuditEvent.action, AuditEvent.detail)
+             .where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id).execution_options(yield_per=CSV_BATCH))
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["time_utc", "user", "action", "detail"])
+        for rows in db.session.execute(query).partitions():
+            for e in rows:
+                writer.writerow([e.at.isoformat(timespec="seconds") + "Z", e.user_email, e.action, _csv_safe(e.detail)])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        if out.tell():
+            yield out.getvalue()
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=filing-{filing_id}-audit.csv"})
 
 
@@ -69,5 +93,6 @@ def _csv_safe(text: str) -> str:
 def audit_log(filing_id: int):  # noqa: ANN201
     record = current_record()
     filing, pack, version = filing_context(record)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id.desc())).all()
-    return render_template("filings/audit.html", **page_context(record, filing, pack, version), events=events)
+    page = paginate(select(AuditEvent.at, AuditEvent.user_email, AuditEvent.action, AuditEvent.detail)
+                    .where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id.desc()), *_page_args())
+    return render_template("filings/audit.html", **page_context(record, filing, pack, version), events=page.rows, page=page)

@@ -1,44 +1,103 @@
 """The filing list, a new filing, and a filing's overview."""
 from __future__ import annotations
 
-import datetime as dt
+from decimal import Decimal
 
-from flask import g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from ...filing.errors import InputError
 from ...filing.models import Filing
+from ...filing.money import format_money
 from ...filing.parser import parse_filing
 from ...packs.models import Section
 from ...rules.checklist import available_states, get_pack
 from ...filing.paths import get_path, is_blank
 from ..access import current_record, permission
 from ..exhibits.service import exhibits_of
-from ..extensions import db
-from ..models import Comment, FilingRecord
+from ..models import Comment
+from ..pagination import BadListArgument, page_args, paginate
+from . import service
 from .blueprint import bp
-from .pages import filing_context, page_context, title_of
-from .panel import panel_for
-from .service import create_filing, current_filing, version_results
-from .workflow import available
+from .lists import SORTS, FilingQuery, comment_rows, filings_page, organization_names
+from .pages import filing_context, page_context
+from .service import create_filing
+from .workflow import STATUS_LABELS, available
 
 
 @bp.get("/")
 @permission("signed_in")
 def index():  # noqa: ANN201
     org_ids = [m.organization_id for m in g.user.memberships]
-    records = db.session.scalars(select(FilingRecord).where(FilingRecord.organization_id.in_(org_ids))
-                                 .order_by(FilingRecord.updated_at.desc())).all()
-    rows = []
-    today = dt.date.today().isoformat()
-    for record in records:
-        filing, version = current_filing(record)
-        panel = panel_for(filing, version_results(version))
-        upcoming = [r for r in panel.timeline["rows"] if r["date"] >= today]
-        rows.append({"record": record, "title": title_of(filing), "filing": filing, "panel": panel,
-                     "type": get_pack(filing.state).filing_types[filing.filing_type].label,
-                     "next": upcoming[0] if upcoming else None,
-                     "role": g.user.role_in(record.organization_id)})
-    return render_template("filings/index.html", rows=rows, can_create=bool(g.user.organizations("administrator")))
+    try:
+        query = FilingQuery.parse(request.args, org_ids)
+    except BadListArgument as exc:
+        abort(400, exc.message)
+    page, upcoming = filings_page(g.user, query)
+    names = organization_names(g.user)
+    rows = [{"record": r, "organization": names[r.organization_id], "title": r.title or r.applicant or "Untitled filing",
+             "subtitle": r.applicant if r.title and r.applicant else "", "type": type_label(r.state, r.filing_type),
+             "fee": format_money(Decimal(r.fee_cents) / 100) if r.fee_cents is not None else None,
+             "next": upcoming.get(r.id), "role": g.user.role_in(r.organization_id)} for r in page.rows]
+    return render_template("filings/index.html", rows=rows, page=page, query=query,
+                           can_create=bool(g.user.organizations("administrator")), organizations=g.user.memberships,
+                           statuses=STATUS_LABELS, types=filing_types(), sorts=SORTS)
+
+
+def type_label(state: str, filing_type: str) -> str:
+    """A filing type's label in its state's pack (the code itself when the pack has no such type)."""
+    try:
+        return get_pack(state).filing_types[filing_type].label
+    except (InputError, KeyError):
+        return filing_type
+
+
+def filing_types() -> dict[str, str]:
+    """The filing types a filing can have in any state this server offers, code -> label (for the
+    list's filter); with several states, a label names its state."""
+    states = available_states()
+    types: dict[str, str] = {}
+    for state in states:
+        pack = get_pack(state)
+        for code, t in pack.filing_types.items():
+            label = t.label if len(states) == 1 else f"{t.label} ({pack.meta.name})"
+            types[code] = label if code not in types else f"{types[code]}; {label}"
+    return types
+
+
+@bp.post("/<int:filing_id>/archive")
+@permission("edit", obj="filing")
+def archive(filing_id: int):  # noqa: ANN201
+    return _archive_step(service.archive, "archived", "Draft archived. Find it under Archived in the filing list.")
+
+
+@bp.post("/<int:filing_id>/restore")
+@permission("edit", obj="filing")
+def restore(filing_id: int):  # noqa: ANN201
+    return _archive_step(service.restore, "restored", "Draft restored to the filing list.")
+
+
+@bp.post("/<int:filing_id>/docket")
+@permission("file", obj="filing")
+def docket(filing_id: int):  # noqa: ANN201
+    """Compliance records the docket number the agency assigned (searchable in the filing list)."""
+    try:
+        service.set_docket_number(current_record(), g.user, request.form.get("docket_number", ""))
+    except service.DocketRefused as exc:
+        flash(f"Not saved: {exc}.", "error")
+    else:
+        flash("Docket number saved.")
+    return redirect(url_for("filings.overview", filing_id=filing_id) + "#workflow", 303)
+
+
+def _archive_step(step, verb: str, done: str):
+    """Archive or restore the admitted filing, back to its overview; 409 saying why it cannot be."""
+    record = current_record()
+    try:
+        step(record, g.user)
+    except service.ArchiveRefused as exc:
+        abort(409, f"This filing cannot be {verb}: {exc}.")
+    flash(done)
+    return redirect(url_for("filings.overview", filing_id=record.id), 303)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -78,10 +137,14 @@ def overview(filing_id: int):  # noqa: ANN201
     filing, pack, version = filing_context(record)
     ctx = page_context(record, filing, pack, version)
     progress = {s.id: _section_state(s, filing, ctx["panel"].findings) for s in ctx["sections"]}
-    comments = db.session.scalars(select(Comment).where(Comment.filing_id == record.id).order_by(Comment.id.desc())).all()
+    try:
+        comments = paginate(comment_rows(record.id).order_by(Comment.id.desc()), *page_args(request.args))
+    except BadListArgument as exc:
+        abort(400, exc.message)
     exhibits = exhibits_of(record.id)
     fields = [(p, pack.label(p)) for s in ctx["sections"] for f in s.fields for p in [f.path]]
-    return render_template("filings/overview.html", **ctx, progress=progress, comments=comments, exhibits=exhibits,
+    return render_template("filings/overview.html", **ctx, progress=progress, comments=comments.rows,
+                           comments_page=comments, exhibits=exhibits,
                            transitions=available(record.status, g.role), comment_fields=fields)
 
 

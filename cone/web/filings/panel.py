@@ -12,6 +12,7 @@ from ...filing.models import Filing
 from ...filing.money import format_money
 from ...documents.notice import Notice
 from .results import Results
+from .summary import row_kind
 
 CHART_ROW = 46      # vertical space per timeline row in the SVG, in px
 
@@ -47,9 +48,8 @@ def chart_rows(rows: list[dict[str, Any]]) -> list[ChartRow]:
         day = dt.date.fromisoformat(row["date"])
         days = (day - previous).days if previous is not None else 0
         gap = f"+{days} day{'s' if days != 1 else ''}" if days else ""
-        kind = ("publication" if row["id"].startswith("publication") else
-                "filing" if "filing" in row["id"] else "deadline")
-        out.append(ChartRow(24 + i * CHART_ROW, day.strftime("%b %-d, %Y"), row["label"], row["note"], gap, kind))
+        out.append(ChartRow(24 + i * CHART_ROW, day.strftime("%b %-d, %Y"), row["label"], row["note"], gap,
+                            row_kind(row["id"])))
         previous = day
     return out
 

@@ -5,7 +5,6 @@ import re
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import select
 
 from ...documents.answers import format_answer
 from ...filing.models import Filing
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..models import Comment, FilingRecord, FilingVersion
 from . import formdata, results
 from .blueprint import bp
+from .lists import comment_rows
 from .pages import filing_context, find_section, page_context, panel_html
 from .panel import panel_for
 from .service import Conflict, NotEditable, ensure_editable, save_version
@@ -28,8 +28,9 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: F
     ctx = page_context(record, filing, pack, version)
     sections = ctx["sections"]
     index = sections.index(section)
-    comments = db.session.scalars(select(Comment).where(Comment.filing_id == record.id).order_by(Comment.id)).all()
-    by_field: dict[str, list[Comment]] = {}
+    paths = [f.path for f in section.fields]        # (comments name a section's own fields: service.add_comment)
+    comments = db.session.execute(comment_rows(record.id).where(Comment.field.in_(paths)).order_by(Comment.id)).all()
+    by_field: dict[str, list] = {}
     for c in comments:
         by_field.setdefault(c.field, []).append(c)
     widgets = formdata.widgets(section, pack, filing.filing_type, values, errors)

@@ -5,6 +5,7 @@ transaction; their mail is sent after the commit)."""
 from __future__ import annotations
 
 import functools
+import json
 
 from sqlalchemy import update
 
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..mail import jobs as mail_jobs
 from ..models import AuditEvent, Comment, FilingRecord, FilingVersion, Principal, utcnow
 from ..notifications import service as notifications
-from . import results
+from . import results, summary
 from .workflow import EDITABLE, STATUS_LABELS, Transition, TransitionRefused, check_transition
 
 MAX_COMMENT = 5000
@@ -58,7 +59,7 @@ def create_filing(organization_id: int, filing: Filing, user: Principal) -> Fili
     record = FilingRecord(organization_id=organization_id, version=1)
     db.session.add(record)
     db.session.flush()
-    db.session.add(_version(record, 1, dumps(filing), user, "created"))
+    _add_version(record, 1, dumps(filing), user, "created")
     audit(record, user, "created", f"version 1; {filing.filing_type}")
     db.session.commit()
     return record
@@ -78,7 +79,7 @@ def save_version(record: FilingRecord, filing: Filing, user: Principal, base: in
         db.session.rollback()
         db.session.refresh(record)
         raise Conflict(record.version)
-    db.session.add(_version(record, base + 1, document, user, note))
+    _add_version(record, base + 1, document, user, note)
     audit(record, user, "saved", f"version {base + 1}" + (f"; {note}" if note else ""))
     db.session.commit()
     db.session.refresh(record)
@@ -91,10 +92,56 @@ def ensure_editable(record: FilingRecord) -> None:
         raise NotEditable(record.status)
 
 
-def _version(record: FilingRecord, number: int, document: str, user: Principal, note: str) -> FilingVersion:
-    """A new version with its derived results (computed from the document as stored)."""
-    return FilingVersion(filing_id=record.id, number=number, document=document, author_id=user.id, note=note,
-                         **results.columns(results.compute(parsed(document))))
+def _add_version(record: FilingRecord, number: int, document: str, user: Principal, note: str) -> FilingVersion:
+    """Add a new version with its derived results (computed from the document as stored), and
+    its summary to the filing row."""
+    columns = results.columns(results.compute(parsed(document)))
+    version = FilingVersion(filing_id=record.id, number=number, document=document, author_id=user.id, note=note,
+                            **columns)
+    db.session.add(version)
+    summary.store(record, json.loads(document), columns["findings"], columns["timeline"])
+    return version
+
+
+MAX_DOCKET = 50
+
+
+class DocketRefused(Exception):
+    """A docket number that is too long or holds control characters."""
+
+
+def set_docket_number(record: FilingRecord, user: Principal, number: str) -> None:
+    """Record the docket number the agency gave the filing (empty clears it); in the audit log."""
+    number = number.strip()
+    if len(number) > MAX_DOCKET or not number.isprintable():
+        raise DocketRefused(f"a docket number is at most {MAX_DOCKET} characters, without control characters")
+    if number == record.docket_number:
+        return
+    record.docket_number = number
+    audit(record, user, "docket_number", number or "cleared")
+    db.session.commit()
+
+
+class ArchiveRefused(Exception):
+    """Only a draft can be archived, and only an archived filing restored."""
+
+
+def archive(record: FilingRecord, user: Principal) -> None:
+    """Hide a draft from the filing list (it is kept, and can be restored)."""
+    if record.status != "draft" or record.archived:
+        raise ArchiveRefused("only a draft that is not archived can be archived")
+    record.archived = True
+    audit(record, user, "archived", f"draft at version {record.version}")
+    db.session.commit()
+
+
+def restore(record: FilingRecord, user: Principal) -> None:
+    """Bring an archived draft back into the filing list."""
+    if not record.archived:
+        raise ArchiveRefused("the filing is not archived")
+    record.archived = False
+    audit(record, user, "restored", f"draft at version {record.version}")
+    db.session.commit()
 
 
 def current_filing(record: FilingRecord) -> tuple[Filing, FilingVersion]:

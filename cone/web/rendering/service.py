@@ -1,11 +1,13 @@
 """Starting a PDF render of a filing, and the rule that a final PDF needs an approved filing."""
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
 
 from ..extensions import db
 from ..filings.service import audit
-from ..models import FilingRecord, Principal, RenderJob
+from ..models import Exhibit, FilingRecord, Principal, RenderJob
 from . import jobs
 
 FINAL_STATUSES = frozenset({"approved", "filed"})
@@ -20,12 +22,25 @@ def ensure_final_allowed(record: FilingRecord, final: bool) -> None:
         raise FinalNeedsApproval("the final PDF is available once the filing is approved")
 
 
+def exhibits_key(filing_id: int) -> str:
+    """A digest of the filing's exhibits as the packet would include them (ids and sizes, in order)."""
+    rows = db.session.execute(select(Exhibit.id, Exhibit.size).where(Exhibit.filing_id == filing_id)
+                              .order_by(Exhibit.id)).all()
+    return hashlib.sha256(";".join(f"{i}:{n}" for i, n in rows).encode()).hexdigest()
+
+
 def start_render(record: FilingRecord, final: bool, user: Principal) -> RenderJob:
-    """Queue a PDF render of the latest version (final only once approved); lost renders are
-    queued again first."""
+    """The render of the latest version of that kind with the filing's exhibits: the one
+    stored or under way if there is one (no new render), else a new one queued (final only
+    once approved); lost renders are queued again first."""
     ensure_final_allowed(record, final)
     jobs.requeue_expired()
+    key = exhibits_key(record.id)
+    existing = latest_job(record, final, key)
+    if existing is not None and existing.status != "failed":
+        return existing
     job = jobs.new_job(record.id, record.version, final, user.email)
+    job.exhibits_key = key
     db.session.add(job)
     audit(record, user, "pdf_requested", f"{'final' if final else 'draft'} PDF of version {record.version}")
     db.session.commit()
@@ -33,10 +48,12 @@ def start_render(record: FilingRecord, final: bool, user: Principal) -> RenderJo
     return job
 
 
-def latest_job(record: FilingRecord, final: bool) -> RenderJob | None:
-    """The newest render of the filing's latest version of that kind."""
-    return db.session.scalar(select(RenderJob).where(RenderJob.filing_id == record.id, RenderJob.version == record.version,
-                                                     RenderJob.final == final).order_by(RenderJob.created_at.desc()))
+def latest_job(record: FilingRecord, final: bool, key: str | None = None) -> RenderJob | None:
+    """The newest render of the filing's latest version of that kind with its current exhibits."""
+    return db.session.scalar(select(RenderJob).where(
+        RenderJob.filing_id == record.id, RenderJob.version == record.version, RenderJob.final == final,
+        RenderJob.exhibits_key == (exhibits_key(record.id) if key is None else key))
+        .order_by(RenderJob.created_at.desc(), RenderJob.id).limit(1))
 
 
 def download_name(job: RenderJob) -> str:

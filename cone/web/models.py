@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, inspect, select
+from sqlalchemy import (JSON, ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, event, inspect,
+                        select, update)
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +21,7 @@ from .extensions import db
 
 ROLES = ("administrator", "compliance", "legal")
 ROLE_LABELS = {"administrator": "Administrator", "compliance": "Compliance", "legal": "Legal reviewer"}
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)      # how often an API token's last use is written
 
 
 def utcnow() -> dt.datetime:
@@ -33,16 +35,10 @@ class MemberOf:
     role: str
 
 
-def password_stamp(password_hash: str) -> str:
-    """A short keyed digest of the password hash, part of the session's user id: changing the
-    password changes it, which signs out every other session of that user."""
-    return _stamp(current_app.secret_key, password_hash)
-
-
-@functools.lru_cache(maxsize=4096)
-def _stamp(key: str | bytes, password_hash: str) -> str:
-    key_bytes = key.encode() if isinstance(key, str) else key
-    return hmac.new(key_bytes, password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+def session_id(user_id: int, epoch: int) -> str:
+    """The user id a session holds: the row id and the user's session epoch, which sign-out and
+    a new password advance, so that every session signed in before stops working."""
+    return f"{user_id}:{epoch}"
 
 
 @dataclass(frozen=True)
@@ -52,10 +48,10 @@ class Principal(UserMixin):
     id: int
     email: str
     memberships: tuple[MemberOf, ...]
-    stamp: str = ""
+    session_epoch: int = 0
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.stamp}"
+        return session_id(self.id, self.session_epoch)
 
     def role_in(self, organization_id: int) -> str | None:
         return next((m.role for m in self.memberships if m.organization_id == organization_id), None)
@@ -72,7 +68,7 @@ class Principal(UserMixin):
         first = rows[0]
         principal = cls(first.id, first.email,
                         tuple(MemberOf(r.organization_id, r.name, r.role) for r in rows if r.organization_id is not None),
-                        password_stamp(first.password_hash))
+                        first.session_epoch)
         access = None
         if first.f_id is not None:
             access = FilingAccess(first.f_id, first.f_org, first.status, first.version, first.updated_at)
@@ -96,7 +92,7 @@ def _principal_query() -> Select:
     (built once: the models it names are defined below)."""
     return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
                    FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"), FilingRecord.status,
-                   FilingRecord.version, FilingRecord.updated_at, User.password_hash)
+                   FilingRecord.version, FilingRecord.updated_at, User.session_epoch)
             .select_from(User)
             .outerjoin(Membership, Membership.user_id == User.id)
             .outerjoin(Organization, Organization.id == Membership.organization_id)
@@ -116,18 +112,20 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")   # see session_id
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
+        """A new password, which also ends every session signed in with the old one."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """The session's user id: the row id and the password's stamp (see Principal)."""
-        return f"{self.id}:{password_stamp(self.password_hash)}"
+        return session_id(self.id, self.session_epoch)
 
 
 class Membership(db.Model):
@@ -152,6 +150,7 @@ class ApiToken(db.Model):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # to within LAST_USE_RESOLUTION
 
     @staticmethod
     def hash(token: str) -> str:
@@ -166,8 +165,19 @@ class ApiToken(db.Model):
 
     @classmethod
     def user_for(cls, secret: str) -> Principal | None:
-        user_id = db.session.scalar(select(cls.user_id).where(cls.digest == cls.hash(secret)))
-        return Principal.load(user_id)[0] if user_id is not None else None
+        """The token's user, noting the token's use (at most once per LAST_USE_RESOLUTION, so
+        that reads stay reads; a database that cannot take the note still answers them)."""
+        row = db.session.execute(select(cls.id, cls.user_id, cls.last_used_at).where(cls.digest == cls.hash(secret))).first()
+        if row is None:
+            return None
+        now = utcnow()
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USE_RESOLUTION:
+            try:
+                db.session.execute(update(cls).where(cls.id == row.id).values(last_used_at=now))
+                db.session.commit()
+            except OperationalError:
+                db.session.rollback()
+        return Principal.load(row.user_id)[0]
 
 
 class FilingRecord(db.Model):

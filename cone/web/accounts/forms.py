@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -22,3 +22,4 @@ class PasswordForm(FlaskForm):
         Length(min=12, max=200, message="Use at least 12 characters (and at most 200)")])
     confirm = PasswordField("New password again", validators=[
         DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
+    revoke_tokens = BooleanField("Also revoke my API tokens (programs using them stop working)", default=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..models import ApiToken, Membership, Organization, User
@@ -50,7 +50,18 @@ def revoke_token(user_id: int, token_id: int) -> ApiToken | None:
     return token
 
 
-def change_password(user: User, password: str) -> None:
-    """A new password, which changes the session stamp: the user's other sessions end."""
+def change_password(user: User, password: str, revoke_tokens: bool) -> int:
+    """A new password, which ends every session of the user (User.set_password); with
+    `revoke_tokens` also deletes the user's API tokens. Returns the number revoked."""
     user.set_password(password)
+    revoked = 0
+    if revoke_tokens:
+        revoked = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    db.session.commit()
+    return revoked
+
+
+def end_sessions(user_id: int) -> None:
+    """Sign the user out everywhere: every session signed in before now stops working."""
+    db.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
     db.session.commit()

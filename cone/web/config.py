@@ -18,8 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,          # a long form session must not lose its answers to an expired token
     "WTF_CSRF_CHECK_DEFAULT": False,      # checked by access.authorize, for the methods that change things
     "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # an exhibit of up to cone.pdf.MAX_EXHIBIT_BYTES (50 MB) and the form
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "SIGNIN_RATE_LIMIT": "10 per minute",
+    "SIGNIN_RATE_LIMIT": "30 per minute",           # attempts per client address (an office shares one)
+    "SIGNIN_ACCOUNT_RATE_LIMIT": "10 per minute",   # failed attempts per account, from any address
     "PUBLIC_URL": "http://127.0.0.1:5000",
     "PASSWORD_HASH_METHOD": "scrypt",
     "TRUSTED_PROXIES": 0,

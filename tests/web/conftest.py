@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 
 import pytest
 from flask_migrate import upgrade
+from redis import Redis
 from sqlalchemy import create_engine, text
 
 from cone.web import create_app
@@ -115,3 +120,25 @@ def filing_id(app, token, example) -> int:
     response = app.test_client().post("/api/v1/filings", json=example, headers=token())
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway Redis server on loopback (skips where redis-server is not installed)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # noqa: BLE001 (waiting for the server to listen)
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait()

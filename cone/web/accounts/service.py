@@ -1,9 +1,12 @@
 """Account changes: users and their roles, passwords, API tokens."""
 from __future__ import annotations
 
+import functools
 import secrets
 
-from sqlalchemy import delete, select, update
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import ApiToken, Membership, Organization, User
@@ -31,6 +34,21 @@ def add_user(email: str, role: str, org_name: str, password: str | None) -> tupl
         membership.role = role
     db.session.commit()
     return user, created
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with that e-mail address and password, else None. An unknown address costs a
+    password check too, so the answer takes as long either way (no probing for accounts)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def issue_token(user_id: int, label: str) -> str:

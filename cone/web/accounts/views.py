@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import service, throttle
 from ..access import permission
@@ -31,10 +31,12 @@ def signin():  # noqa: ANN201
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
-        if user is not None and user.check_password(form.password.data):
+        throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None:
             sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
+        throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
         error = "The e-mail address or password is not right"
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/signin.html", form=form, error=error), status
@@ -79,7 +81,9 @@ def change_password():  # noqa: ANN201
     form = PasswordForm()
     user = db.session.get(User, g.user.id)
     if form.validate_on_submit():
+        throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
         if not user.check_password(form.current.data):
+            throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
             form.current.errors.append("The current password is not right")
         elif form.new.data == form.current.data:
             form.new.errors.append("Choose a password other than the current one")

@@ -62,31 +62,6 @@ def test_thread_worker_renders_off_the_request(app, login, filing_id):
     assert "Download the PDF" in page
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    import shutil
-    import socket
-    import subprocess
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    from redis import Redis
-    for _ in range(50):
-        try:
-            Redis.from_url(url).ping()
-            break
-        except Exception:  # noqa: BLE001 (waiting for the server to listen)
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait()
-
-
 def test_with_redis_an_rq_worker_renders_the_job(app, login, filing_id, redis_url, database, monkeypatch):
     from redis import Redis
     from rq import SimpleWorker

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Flask, Response
+from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -33,6 +33,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
+PRIVATE = "no-store, private"      # signed-in pages and downloads: kept by no cache, shared or the browser's
+HSTS = "max-age=31536000"          # over HTTPS: browsers use HTTPS only, for a year
 
 
 class DatabaseId(IntegerConverter):
@@ -83,13 +85,18 @@ def configure_sign_in(app: Flask) -> None:
 
 
 def configure_request_pipeline(app: Flask) -> None:
-    """Authorization before every view; security headers on every response."""
+    """Authorization before every view; security headers on every response, no caching of a
+    signed-in page or a download, HSTS over HTTPS."""
     access.init_app(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
         present = {name.lower() for name, _ in response.headers}    # (one pass: Headers.setdefault raises per miss)
         response.headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+        if g.get("user") is not None or response.headers.get("Content-Disposition", "").startswith("attachment"):
+            response.headers["Cache-Control"] = PRIVATE
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
 

@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -37,6 +38,19 @@ def database_url(url: str | None, instance_path: str) -> str:
     return url
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+def trusted_hosts(public_url: str) -> list[str]:
+    """The host names a request may name: the public URL's (on loopback, both loopback names).
+    Any other `Host` gets 400, so no absolute URL the app writes can name a forged host."""
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"CONE_PUBLIC_URL must be an absolute http or https URL such as "
+                         f"https://cone.example.org, not {public_url!r}")
+    return list(LOOPBACK_HOSTS) if parts.hostname in LOOPBACK_HOSTS else [parts.hostname]
+
+
 def _secret_key(instance_path: str) -> str:
     """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset)."""
     path = Path(instance_path) / "secret_key"
@@ -60,6 +74,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})   # survive server restarts
+    if app.config.get("TRUSTED_HOSTS") is None:           # (CONE_TRUSTED_HOSTS, a JSON list, overrides)
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
+    app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")

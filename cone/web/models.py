@@ -1,5 +1,6 @@
 """Database models: organizations, users and their roles, filings with immutable versions,
-comments, the audit log, API tokens, exhibits and render jobs."""
+comments, the audit log, API tokens, exhibits (stored by content hash, included by versions)
+and render jobs."""
 from __future__ import annotations
 
 import datetime as dt
@@ -242,15 +243,39 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class ExhibitFile(db.Model):
+    """The bytes of an exhibit, stored once however many filings and versions include them."""
+
+    __tablename__ = "exhibit_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Exhibit(db.Model):
+    """An exhibit uploaded to a filing: its title (the name it was uploaded under), the `.pdf`
+    name it downloads under, and its bytes by content hash. Kept once removed: the versions
+    that included it still do (VersionExhibit)."""
+
     __tablename__ = "exhibits"
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(ForeignKey("exhibit_files.sha256"), index=True)
     size: Mapped[int]
     uploaded_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class VersionExhibit(db.Model):
+    """An exhibit included in a filing version, in packet order; written with the version, never changed."""
+
+    __tablename__ = "version_exhibits"
+    version_id: Mapped[int] = mapped_column(ForeignKey("filing_versions.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    exhibit_id: Mapped[int] = mapped_column(ForeignKey("exhibits.id"), index=True)
 
 
 class RenderJob(db.Model):
@@ -289,6 +314,8 @@ def _version_immutable(mapper, connection, target) -> None:
 
 
 @event.listens_for(FilingVersion, "before_delete")
+@event.listens_for(VersionExhibit, "before_update")
+@event.listens_for(VersionExhibit, "before_delete")
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _immutable(mapper, connection, target) -> None:

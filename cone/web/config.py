@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -51,13 +52,28 @@ def trusted_hosts(public_url: str) -> list[str]:
     return list(LOOPBACK_HOSTS) if parts.hostname in LOOPBACK_HOSTS else [parts.hostname]
 
 
-def _secret_key(instance_path: str) -> str:
-    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset)."""
+def instance_secret_key(instance_path: str) -> str:
+    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset).
+    Written to a temporary file of mode 0600 and linked into place only once complete, so that
+    of several workers starting at once each reads the one whole key that won."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")   # mode 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(temporary, path)        # fails if another worker's key is in place: keep that one
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable key; delete it to make a new one, or set CONE_SECRET_KEY")
+    return key
 
 
 def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
@@ -78,5 +94,5 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")

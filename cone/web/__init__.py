@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .. import resources
-from . import access, config, errors
+from . import access, config, errors, faults
 from .accounts import cli as accounts_cli
 from .accounts import throttle
 from .accounts.views import bp as accounts_bp
@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure_sign_in(app)
     configure_request_pipeline(app)
     errors.init_app(app)
+    faults.init_app(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_cli(app)

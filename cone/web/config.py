@@ -88,8 +88,10 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     else:
         app.config.update(test_config)
         app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path))
+    engine_options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    engine_options.setdefault("hide_parameters", True)      # no user data in an error's text, nor in the logs
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})   # survive server restarts
+        engine_options.setdefault("pool_pre_ping", True)    # survive server restarts
     if app.config.get("TRUSTED_HOSTS") is None:           # (CONE_TRUSTED_HOSTS, a JSON list, overrides)
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)

@@ -2,6 +2,7 @@
 users of two organizations in every role, and signed-in test clients."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import time
 import uuid
 
+import pikepdf
 import pytest
 from flask_migrate import upgrade
 from redis import Redis
@@ -43,19 +45,29 @@ def database(tmp_path):
     engine.dispose()
 
 
+def tiny_pdf() -> bytes:
+    """A one-page PDF, as an exhibit; the same bytes every time."""
+    out = io.BytesIO()
+    doc = pikepdf.new()
+    doc.add_blank_page()
+    doc.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "RATELIMIT_ENABLED": False,
+    "RENDER_WORKER": "inline",
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast for tests; production uses scrypt
+}
+
+
 def make_app(database: str, **overrides):
     """An app on `database`, migrated, with a user of every role in Hopewell and in Other."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": database,
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
-        "RATELIMIT_ENABLED": False,
-        "RENDER_WORKER": "inline",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast for tests; production uses scrypt
-        **overrides,
-    })
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database, **overrides})
     with app.app_context():
         upgrade()
         for org in ("Hopewell", "Other"):

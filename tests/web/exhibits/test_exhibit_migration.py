@@ -8,9 +8,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from conftest import csrf
+from conftest import csrf, tiny_pdf
 from cone.web.extensions import db
-from test_exhibits import _tiny_pdf, _upload
+from test_exhibits import _upload
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -48,21 +48,25 @@ def test_existing_exhibits_move_to_content_hash_storage_and_back(app, token, fil
             "JOIN exhibits e ON e.id = ve.exhibit_id ORDER BY v.number, ve.position")).all()
         assert [tuple(r) for r in included] == [(1, "plan.pdf"), (2, "plan.pdf"), (2, "plan copy.pdf"),
                                                 (2, "letter.html")]
+        db.session.rollback()           # (end the read: PostgreSQL's ALTER TABLE waits for it)
         downgrade(revision=BEFORE)
         back = db.session.execute(text("SELECT name, data FROM exhibits ORDER BY id")).all()
         assert [tuple(r) for r in back] == [("plan.pdf", b"%PDF-1.4 same"), ("plan copy.pdf", b"%PDF-1.4 same"),
                                             ("letter.html", b"%PDF-1.4 other")]
+        db.session.rollback()
         upgrade()
 
 
 def test_downgrading_drops_the_exhibits_the_latest_version_no_longer_includes(app, login, filing_id):
     client = login()
-    _upload(client, filing_id, _tiny_pdf(), "kept.pdf")
-    _upload(client, filing_id, _tiny_pdf(), "removed.pdf")
+    _upload(client, filing_id, tiny_pdf(), "kept.pdf")
+    _upload(client, filing_id, tiny_pdf(), "removed.pdf")
     with app.app_context():
         removed = db.session.execute(text("SELECT id FROM exhibits WHERE title = 'removed.pdf'")).scalar()
+        db.session.rollback()
     client.post(f"/filings/{filing_id}/exhibits/{removed}/delete", data={"csrf_token": csrf(client, "/account")})
     with app.app_context():
         downgrade(revision=BEFORE)
         assert db.session.execute(text("SELECT name FROM exhibits")).scalars().all() == ["kept.pdf"]
+        db.session.rollback()
         upgrade()

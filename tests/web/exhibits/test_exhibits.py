@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 import pytest
 
 from conftest import csrf, tiny_pdf
 from cone.web.extensions import db
 from cone.web.exhibits.service import exhibits_of_version
-from cone.web.models import Exhibit, ExhibitFile, FilingRecord, FilingVersion
+from cone.web.models import Exhibit, ExhibitFile, FilingRecord, FilingVersion, RenderJob
+from cone.web.rendering.jobs import new_job, render
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -164,3 +166,21 @@ def test_an_exhibit_cannot_be_added_once_the_filing_is_submitted(app, login, fil
     response = _upload(client, filing_id, tiny_pdf(), "late.pdf")
     assert "Not uploaded: the filing is" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _rows(app, filing_id) == []
+
+
+def _pages_of_render(app, filing_id: int, version: int) -> int:
+    with app.app_context():
+        job = new_job(filing_id, version, False, "t")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+        render(job_id)
+        data = db.session.get(RenderJob, job_id).pdf
+    with pikepdf.open(io.BytesIO(data)) as packet:
+        return len(packet.pages)
+
+
+def test_a_versions_packet_holds_the_exhibits_of_that_version_not_the_latest(app, login, filing_id):
+    client = login()
+    _upload(client, filing_id, tiny_pdf(), "a.pdf")          # version 2 includes it, version 1 does not
+    assert _pages_of_render(app, filing_id, 2) > _pages_of_render(app, filing_id, 1)

@@ -151,3 +151,17 @@ def test_other_database_errors_are_not_dressed_as_a_busy_database(app, login):
     client = login()
     response = client.get("/filings/999999999")
     assert response.status_code == 404
+
+
+def test_a_section_saved_on_a_locked_database_keeps_every_answer_typed(sqlite_app, filing):
+    admin, _, filing_id = filing
+    url = f"/filings/{filing_id}/sections/site"
+    data = {"csrf_token": csrf(admin, url), "version": "1", "action": "save_exit", "site-street": "12 <Main> Street",
+            "site-zip": "06333"}
+    with locked(sqlite_app.db_path):
+        response = admin.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Your change was not saved" in page
+    assert 'name="site-street" value="12 &lt;Main&gt; Street"' in page and 'name="site-zip" value="06333"' in page
+    resent = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    assert admin.post(url, data={k: v.replace("&lt;", "<").replace("&gt;", ">") for k, v in resent.items()}).status_code == 302

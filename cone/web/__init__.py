@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Flask, Response
+from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .. import resources
 from ..rules.checklist import available_states, get_pack
-from . import access, config, errors
+from . import access, config, errors, faults
 from .accounts import cli as accounts_cli
 from .accounts import throttle
 from .accounts.members import bp as members_bp
@@ -42,6 +42,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"))
+PRIVATE = "no-store, private"      # signed-in pages and downloads: kept by no cache, shared or the browser's
+HSTS = "max-age=31536000"          # over HTTPS: browsers use HTTPS only, for a year
 
 
 class DatabaseId(IntegerConverter):
@@ -61,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure_sign_in(app)
     configure_request_pipeline(app)
     errors.init_app(app)
+    faults.init_app(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_cli(app)
@@ -93,13 +96,18 @@ def configure_sign_in(app: Flask) -> None:
 
 
 def configure_request_pipeline(app: Flask) -> None:
-    """Authorization before every view; security headers on every response."""
+    """Authorization before every view; security headers on every response, no caching of a
+    signed-in page or a download, HSTS over HTTPS."""
     access.init_app(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
         present = {name.lower() for name, _ in response.headers}    # (one pass: Headers.setdefault raises per miss)
         response.headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+        if g.get("user") is not None or response.headers.get("Content-Disposition", "").startswith("attachment"):
+            response.headers["Cache-Control"] = PRIVATE
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
 

@@ -13,7 +13,6 @@ A user whose password is a one-time one is sent to the account page until it is 
 """
 from __future__ import annotations
 
-import hmac
 from typing import Callable, TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
@@ -107,14 +106,14 @@ def check_declarations(app: Flask) -> None:
 
 def load_user(session_id: str) -> Principal | None:
     """Flask-Login's user loader: on a filing's page, the filing is loaded in the same query.
-    A session whose password stamp is not the user's current one (the password was changed
-    since it signed in) has no user."""
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit() or not stamp:
+    A session of an older epoch than the user's (signed out, or the password changed, since it
+    signed in) has no user."""
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
         return None
     filing_id = (request.view_args or {}).get(OBJECTS["filing"])
     principal, access = Principal.load(int(user_id), filing_id)
-    if principal is None or not hmac.compare_digest(principal.stamp, stamp):
+    if principal is None or principal.get_id() != session_id:
         return None
     if filing_id is not None:
         g.prefetched_access = (filing_id, access)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -18,8 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,          # a long form session must not lose its answers to an expired token
     "WTF_CSRF_CHECK_DEFAULT": False,      # checked by access.authorize, for the methods that change things
     "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # an exhibit of up to cone.pdf.MAX_EXHIBIT_BYTES (50 MB) and the form
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "SIGNIN_RATE_LIMIT": "10 per minute",
+    "SIGNIN_RATE_LIMIT": "30 per minute",           # attempts per client address (an office shares one)
+    "SIGNIN_ACCOUNT_RATE_LIMIT": "10 per minute",   # failed attempts per account, from any address
     "PUBLIC_URL": "http://127.0.0.1:5000",
     "PASSWORD_HASH_METHOD": "scrypt",
     "TRUSTED_PROXIES": 0,
@@ -53,13 +55,41 @@ def database_url(url: str | None, instance_path: str) -> str:
     return url
 
 
-def _secret_key(instance_path: str) -> str:
-    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset)."""
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+def trusted_hosts(public_url: str) -> list[str]:
+    """The host names a request may name: the public URL's (on loopback, both loopback names).
+    Any other `Host` gets 400, so no absolute URL the app writes can name a forged host."""
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"CONE_PUBLIC_URL must be an absolute http or https URL such as "
+                         f"https://cone.example.org, not {public_url!r}")
+    return list(LOOPBACK_HOSTS) if parts.hostname in LOOPBACK_HOSTS else [parts.hostname]
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset).
+    Written to a temporary file of mode 0600 and linked into place only once complete, so that
+    of several workers starting at once each reads the one whole key that won."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")   # mode 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(temporary, path)        # fails if another worker's key is in place: keep that one
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable key; delete it to make a new one, or set CONE_SECRET_KEY")
+    return key
 
 
 def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
@@ -74,10 +104,15 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     else:
         app.config.update(test_config)
         app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(None, app.instance_path))
+    engine_options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    engine_options.setdefault("hide_parameters", True)      # no user data in an error's text, nor in the logs
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})   # survive server restarts
+        engine_options.setdefault("pool_pre_ping", True)    # survive server restarts
+    if app.config.get("TRUSTED_HOSTS") is None:           # (CONE_TRUSTED_HOSTS, a JSON list, overrides)
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
+    app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
     app.config.setdefault("MAIL_WORKER", app.config["RENDER_WORKER"])   # rq, thread or inline, as rendering
     if app.config["MAIL_TLS"] not in MAIL_TLS_MODES:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from ..filing.errors import InputError
 
@@ -35,7 +35,12 @@ def api_error(status: int, message: str, path: str | None = None, **extra: objec
     return response
 
 
+UNTRUSTED_HOST = "This server does not answer for that host name.\n"
+
+
 def _handle_http(exc: HTTPException):
+    if isinstance(exc, SecurityError):      # an untrusted Host (TRUSTED_HOSTS): no page, nothing built from it
+        return current_app.response_class(UNTRUSTED_HOST, status=400, mimetype="text/plain")
     status = exc.code or 500
     message = exc.description if status not in (500,) else TITLES[500]
     if wants_json():

@@ -1,12 +1,11 @@
 """Database models: organizations, users and their roles, invitations, filings with immutable
-versions, comments, the audit log, API tokens, exhibits, render jobs, notifications and the
-mail outbox."""
+versions, comments, the audit log, API tokens, exhibits (stored by content hash, included by
+versions), render jobs, notifications and the mail outbox."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +13,9 @@ from typing import Any
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Date, ForeignKey, Index, LargeBinary, Select, String, Text, UniqueConstraint, bindparam,
-                        event, func, inspect, select)
+                        event, func, inspect, select, update)
 from sqlalchemy import false as sa_false
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,7 @@ from .extensions import db
 
 ROLES = ("administrator", "compliance", "legal")
 ROLE_LABELS = {"administrator": "Administrator", "compliance": "Compliance", "legal": "Legal reviewer"}
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)      # how often an API token's last use is written
 
 
 def utcnow() -> dt.datetime:
@@ -37,16 +38,10 @@ class MemberOf:
     manager: bool = False
 
 
-def password_stamp(password_hash: str) -> str:
-    """A short keyed digest of the password hash, part of the session's user id: changing the
-    password changes it, which signs out every other session of that user."""
-    return _stamp(current_app.secret_key, password_hash)
-
-
-@functools.lru_cache(maxsize=4096)
-def _stamp(key: str | bytes, password_hash: str) -> str:
-    key_bytes = key.encode() if isinstance(key, str) else key
-    return hmac.new(key_bytes, password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+def session_id(user_id: int, epoch: int) -> str:
+    """The user id a session holds: the row id and the user's session epoch, which sign-out and
+    a new password advance, so that every session signed in before stops working."""
+    return f"{user_id}:{epoch}"
 
 
 @dataclass(frozen=True)
@@ -56,12 +51,12 @@ class Principal(UserMixin):
     id: int
     email: str
     memberships: tuple[MemberOf, ...]
-    stamp: str = ""
+    session_epoch: int = 0
     must_change_password: bool = False
     unread: int = 0                       # unread inbox entries, for the page header
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.stamp}"
+        return session_id(self.id, self.session_epoch)
 
     def role_in(self, organization_id: int) -> str | None:
         return next((m.role for m in self.memberships if m.organization_id == organization_id), None)
@@ -84,8 +79,8 @@ class Principal(UserMixin):
                             for r in rows if r.organization_id is not None and r.active)
         if not memberships and any(r.organization_id is not None for r in rows):
             return None, None
-        principal = cls(first.id, first.email, memberships, password_stamp(first.password_hash),
-                        first.must_change_password, first.unread)
+        principal = cls(first.id, first.email, memberships, first.session_epoch, first.must_change_password,
+                        first.unread)
         access = None
         if first.f_id is not None:
             access = FilingAccess(first.f_id, first.f_org, first.status, first.version, first.updated_at)
@@ -109,7 +104,7 @@ def _principal_query() -> Select:
     (built once: the models it names are defined below)."""
     return (select(User.id, User.email, Membership.organization_id, Organization.name, Membership.role,
                    Membership.manager, Membership.active, FilingRecord.id.label("f_id"), FilingRecord.organization_id.label("f_org"),
-                   FilingRecord.status, FilingRecord.version, FilingRecord.updated_at, User.password_hash,
+                   FilingRecord.status, FilingRecord.version, FilingRecord.updated_at, User.session_epoch,
                    User.must_change_password,
                    select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
                    .correlate(User).scalar_subquery().label("unread"))
@@ -132,6 +127,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")   # see session_id
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")   # a one-time password
     notify_by_email: Mapped[bool] = mapped_column(default=True, server_default="1")   # else in the inbox only
@@ -141,14 +137,15 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
+        """A new password, which also ends every session signed in with the old one."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """The session's user id: the row id and the password's stamp (see Principal)."""
-        return f"{self.id}:{password_stamp(self.password_hash)}"
+        return session_id(self.id, self.session_epoch)
 
 
 class Membership(db.Model):
@@ -194,6 +191,7 @@ class ApiToken(db.Model):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # to within LAST_USE_RESOLUTION
 
     @staticmethod
     def hash(token: str) -> str:
@@ -208,8 +206,19 @@ class ApiToken(db.Model):
 
     @classmethod
     def user_for(cls, secret: str) -> Principal | None:
-        user_id = db.session.scalar(select(cls.user_id).where(cls.digest == cls.hash(secret)))
-        return Principal.load(user_id)[0] if user_id is not None else None
+        """The token's user, noting the token's use (at most once per LAST_USE_RESOLUTION, so
+        that reads stay reads; a database that cannot take the note still answers them)."""
+        row = db.session.execute(select(cls.id, cls.user_id, cls.last_used_at).where(cls.digest == cls.hash(secret))).first()
+        if row is None:
+            return None
+        now = utcnow()
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USE_RESOLUTION:
+            try:
+                db.session.execute(update(cls).where(cls.id == row.id).values(last_used_at=now))
+                db.session.commit()
+            except OperationalError:
+                db.session.rollback()
+        return Principal.load(row.user_id)[0]
 
 
 class FilingRecord(db.Model):
@@ -305,15 +314,39 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class ExhibitFile(db.Model):
+    """The bytes of an exhibit, stored once however many filings and versions include them."""
+
+    __tablename__ = "exhibit_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Exhibit(db.Model):
+    """An exhibit uploaded to a filing: its title (the name it was uploaded under), the `.pdf`
+    name it downloads under, and its bytes by content hash. Kept once removed: the versions
+    that included it still do (VersionExhibit)."""
+
     __tablename__ = "exhibits"
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(ForeignKey("exhibit_files.sha256"), index=True)
     size: Mapped[int]
     uploaded_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class VersionExhibit(db.Model):
+    """An exhibit included in a filing version, in packet order; written with the version, never changed."""
+
+    __tablename__ = "version_exhibits"
+    version_id: Mapped[int] = mapped_column(ForeignKey("filing_versions.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    exhibit_id: Mapped[int] = mapped_column(ForeignKey("exhibits.id"), index=True)
 
 
 class RenderJob(db.Model):
@@ -390,6 +423,8 @@ def _version_immutable(mapper, connection, target) -> None:
 
 
 @event.listens_for(FilingVersion, "before_delete")
+@event.listens_for(VersionExhibit, "before_update")
+@event.listens_for(VersionExhibit, "before_delete")
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _immutable(mapper, connection, target) -> None:

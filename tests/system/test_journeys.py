@@ -214,3 +214,47 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
     figure(f"axe-core: {audit.pages} pages checked in the journeys, {len(audit.problems)} serious/critical "
            "violations; screenshots in out/screenshots/")
     assert not audit.problems, "\n".join(audit.problems)
+
+
+def test_two_users_in_one_browser_each_get_a_fresh_session_and_every_form_works(server, browser, audit):
+    """Sign in, sign out, sign in as someone else in the same browser: no spurious 'form expired',
+    the first user's forms and copied cookie no longer work."""
+    base = server.url
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in_by_keyboard(page, base, ADMIN, audit)
+    page.get_by_role("link", name=re.compile("new filing", re.I)).first.click()
+    page.locator("input[name=filing_type]").first.check()
+    page.get_by_role("button", name="Continue").click()
+    fid = int(re.search(r"/filings/(\d+)", page.url).group(1))
+    page.goto(f"{base}/filings/{fid}")
+    copied = context.cookies()
+    stale = context.new_page()                     # a tab the administrator leaves open
+    stale.goto(f"{base}/filings/{fid}")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    audit(page, "signed out")
+
+    thief = browser.new_context()
+    thief.add_cookies(copied)
+    other = thief.new_page()
+    other.goto(f"{base}/filings/")
+    assert "/signin" in other.url                  # the cookie copied before sign-out is dead
+
+    sign_in_by_keyboard(page, base, LEGAL, audit)
+    page.goto(f"{base}/filings/{fid}")
+    page.get_by_label("Comment", exact=True).fill("First comment after signing in.")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_text("First comment after signing in.")).to_be_visible()
+    stale.get_by_label("Comment", exact=True).fill("Sent from the administrator's old tab.")
+    stale.get_by_role("button", name="Add comment").click()
+    expect(stale.get_by_role("heading", name="This form has expired")).to_be_visible()
+    audit(stale, "form expired after another user signed in")
+    page.goto(f"{base}/filings/{fid}")
+    expect(page.get_by_text("Sent from the administrator's old tab.")).to_have_count(0)
+    page.goto(f"{base}/account")
+    page.get_by_label("Token name").fill("sync")
+    page.get_by_role("button", name="Create a token").click()
+    expect(page.get_by_text("Copy your new token now")).to_be_visible()
+    context.close()
+    thief.close()

@@ -2,10 +2,12 @@
 users of two organizations in every role, and signed-in test clients."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import uuid
 
+import pikepdf
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -40,19 +42,29 @@ def database(tmp_path):
     engine.dispose()
 
 
+def tiny_pdf() -> bytes:
+    """A one-page PDF, as an exhibit; the same bytes every time."""
+    out = io.BytesIO()
+    doc = pikepdf.new()
+    doc.add_blank_page()
+    doc.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "RATELIMIT_ENABLED": False,
+    "RENDER_WORKER": "inline",
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast for tests; production uses scrypt
+}
+
+
 def make_app(database: str, **overrides):
     """An app on `database`, migrated, with a user of every role in Hopewell and in Other."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": database,
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
-        "RATELIMIT_ENABLED": False,
-        "RENDER_WORKER": "inline",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast for tests; production uses scrypt
-        **overrides,
-    })
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database, **overrides})
     with app.app_context():
         upgrade()
         for org in ("Hopewell", "Other"):
@@ -127,7 +139,8 @@ def filing_id(app, token, example) -> int:
 def mail_settings(port: int) -> dict:
     """Settings of an app that sends its mail to the test SMTP server on `port`."""
     return {"MAIL_HOST": "127.0.0.1", "MAIL_PORT": port, "MAIL_TLS": "none", "MAIL_SENDER": "cone@example.test",
-            "PUBLIC_URL": "https://cone.example.test"}
+            "PUBLIC_URL": "https://cone.example.test",
+            "TRUSTED_HOSTS": ["cone.example.test", "localhost"]}   # links name the public host; the test client is localhost
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from flask import Blueprint
 import cone.web
 from cone.web.access import EXEMPT_ENDPOINTS, PERMISSIONS, endpoint_permission, permission, undeclared_endpoints
 from cone.web.extensions import db
-from cone.web.models import Exhibit, RenderJob
+from cone.web.models import Exhibit, ExhibitFile, FilingVersion, RenderJob, VersionExhibit
 from conftest import ROLES, csrf, make_app, sign_in
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
@@ -82,9 +82,15 @@ def _requests(app, filing_id: int, job_id: str, exhibit_id: int) -> list[tuple[s
 @pytest.fixture
 def objects(app, filing_id):
     with app.app_context():
-        exhibit = Exhibit(filing_id=filing_id, name="a.pdf", data=b"%PDF-1.4", size=8, uploaded_by="t")
+        stored = ExhibitFile(sha256="0" * 64, data=b"%PDF-1.4", size=8)
+        db.session.add(stored)
+        db.session.flush()
+        exhibit = Exhibit(filing_id=filing_id, title="a.pdf", name="a.pdf", sha256=stored.sha256, size=8, uploaded_by="t")
         job = RenderJob(filing_id=filing_id, version=1, status="done", pdf=b"%PDF-1.4", requested_by="t")
         db.session.add_all([exhibit, job])
+        db.session.flush()
+        version_id = db.session.scalar(db.select(FilingVersion.id).filter_by(filing_id=filing_id, number=1))
+        db.session.add(VersionExhibit(version_id=version_id, position=0, exhibit_id=exhibit.id))   # in the latest version
         db.session.commit()
         return job.id, exhibit.id
 

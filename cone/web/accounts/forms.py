@@ -29,6 +29,7 @@ class PasswordForm(FlaskForm):
         DataRequired("Enter a new password"), NEW_PASSWORD_RULE])
     confirm = PasswordField("New password again", validators=[
         DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
+    revoke_tokens = BooleanField("Also revoke my API tokens (programs using them stop working)", default=True)
 
 
 class NewPasswordForm(FlaskForm):

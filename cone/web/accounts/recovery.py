@@ -37,7 +37,7 @@ def reset(token: str):  # noqa: ANN201
         return _refused(str(exc))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        service.change_password(user, form.new.data)
+        service.change_password(user, form.new.data, revoke_tokens=False)
         flash("Your password is changed: sign in with it.")
         return redirect(url_for("accounts.signin"), 303)
     return render_template("accounts/reset.html", form=form, email=user.email), 422 if form.errors else 200

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..mail import jobs as mail_jobs
 from ..mail import outbox
-from ..models import ROLE_LABELS, ApiToken, Invitation, Membership, Organization, User, password_stamp, utcnow
+from ..models import ROLE_LABELS, ApiToken, Invitation, Membership, Organization, User, utcnow
 from ..urls import public_url
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 200
@@ -76,6 +79,21 @@ def add_user(email: str, role: str, org_name: str, password: str | None, manager
     return user, created
 
 
+def authenticate(email: str, password: str) -> User | None:
+    """The user with that e-mail address and password, else None. An unknown address costs a
+    password check too, so the answer takes as long either way (no probing for accounts)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def issue_token(user_id: int, label: str) -> str:
     """A new API token of the user; its secret is returned once and never stored."""
     secret = ApiToken.issue(user_id, label)
@@ -93,10 +111,21 @@ def revoke_token(user_id: int, token_id: int) -> ApiToken | None:
     return token
 
 
-def change_password(user: User, password: str) -> None:
-    """A new password, which changes the session stamp: the user's other sessions end."""
+def change_password(user: User, password: str, revoke_tokens: bool) -> int:
+    """A new password, which ends every session of the user (User.set_password); with
+    `revoke_tokens` also deletes the user's API tokens. Returns the number revoked."""
     user.set_password(password)
     user.must_change_password = False
+    revoked = 0
+    if revoke_tokens:
+        revoked = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    db.session.commit()
+    return revoked
+
+
+def end_sessions(user_id: int) -> None:
+    """Sign the user out everywhere: every session signed in before now stops working."""
+    db.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
     db.session.commit()
 
 
@@ -239,6 +268,14 @@ def rename_organization(organization_id: int, name: str) -> Organization:
     organization.name = name
     db.session.commit()
     return organization
+
+
+def password_stamp(password_hash: str) -> str:
+    """A short keyed digest of a password hash: a reset link carries it, so that setting the
+    password (which changes the hash) spends the link; keyed, so the link reveals nothing of the hash."""
+    key = current_app.secret_key
+    key_bytes = key.encode() if isinstance(key, str) else key
+    return hmac.new(key_bytes, password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 # A forgotten password: a signed link carrying the password's stamp, so that it works once

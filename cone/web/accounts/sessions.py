@@ -1,4 +1,6 @@
-"""A signed-in session bound to the client that signed in: its address and user agent.
+"""A signed-in session bound to the client that signed in (its address and user agent), and
+begun and ended on a cleared session, so that nothing of the session before (its CSRF token
+above all) carries over to the next.
 
 Flask-Login's own session protection prefers a raw X-Forwarded-For header, which any client
 can write (a stolen cookie would work from anywhere by naming its owner's address), so it is
@@ -24,15 +26,21 @@ def client_identifier() -> str:
 
 
 def sign_in(user: User) -> None:
-    """Sign `user` in and bind the session to this client."""
+    """Sign `user` in on a fresh session (a new CSRF token) bound to this client."""
+    session.clear()
     login_user(user)
     session[CLIENT_KEY] = client_identifier()
+
+
+def sign_out() -> None:
+    """Sign this browser out and clear its session (a new CSRF token for whoever signs in next)."""
+    session.clear()
+    logout_user()
 
 
 def bound_to_this_client() -> bool:
     """False, after signing the session out, when it was signed in from another client."""
     if hmac.compare_digest(session.get(CLIENT_KEY, ""), client_identifier()):
         return True
-    logout_user()
-    session.pop(CLIENT_KEY, None)
+    sign_out()
     return False

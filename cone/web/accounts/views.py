@@ -4,15 +4,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_login import logout_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import service, throttle
 from ..access import permission
 from ..extensions import db
 from ..models import ApiToken, User
 from .forms import PasswordForm, SignInForm, TokenForm
-from .sessions import sign_in
+from .sessions import sign_in, sign_out
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,13 +31,15 @@ def signin():  # noqa: ANN201
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
-        if user is not None and user.check_password(form.password.data):
-            if not service.deactivated(user):
-                sign_in(user)
-                return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
+        throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None and not service.deactivated(user):
+            sign_in(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
+        if user is not None:
             error = "Your account is deactivated. Ask a manager of your organization to reactivate it"
         else:
+            throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
             error = "The e-mail address or password is not right"
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/signin.html", form=form, error=error), status
@@ -47,15 +48,18 @@ def signin():  # noqa: ANN201
 @bp.post("/signout")
 @permission("signed_in")
 def signout():  # noqa: ANN201
-    logout_user()
+    """Sign out every session of the user (a cookie copied before stops working too)."""
+    service.end_sessions(g.user.id)
+    sign_out()
     flash("You have signed out.")
     return redirect(url_for("accounts.signin"))
 
 
 def _account_page(form: TokenForm, password_form: PasswordForm, new_token: str | None = None, status: int = 200):
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
-    fields = [f for f in password_form if f.name != "csrf_token"]
+    fields = [f for f in password_form if f.name not in ("csrf_token", "revoke_tokens")]
     return render_template("accounts/account.html", form=form, password_form=password_form, password_fields=fields,
+                           revoke_tokens=password_form.revoke_tokens,
                            password_errors={f.name: f.errors[0] for f in fields if f.errors},
                            password_labels={f.name: f.label.text for f in fields}, tokens=tokens,
                            new_token=new_token), status
@@ -74,20 +78,23 @@ def account():  # noqa: ANN201
 @bp.post("/account/password")
 @permission("signed_in")
 def change_password():  # noqa: ANN201
-    """A new password; every other session of the user is signed out (the session's user id
-    carries the password's stamp), this one signs in again with the new one."""
+    """A new password; every other session of the user is signed out (see models.session_id),
+    this one signs in again with the new one; the user's API tokens are revoked if asked."""
     throttle.check("signin", "SIGNIN_RATE_LIMIT")      # the current password is guessed here too
     form = PasswordForm()
     user = db.session.get(User, g.user.id)
     if form.validate_on_submit():
+        throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
         if not user.check_password(form.current.data):
+            throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
             form.current.errors.append("The current password is not right")
         elif form.new.data == form.current.data:
             form.new.errors.append("Choose a password other than the current one")
         else:
-            service.change_password(user, form.new.data)
+            revoked = service.change_password(user, form.new.data, form.revoke_tokens.data)
             sign_in(user)
-            flash("Your password is changed. Your other sessions are signed out.")
+            flash("Your password is changed. Your other sessions are signed out"
+                  + (f" and your {revoked} API token{'s' if revoked != 1 else ''} revoked." if revoked else "."))
             return redirect(url_for("accounts.account"))
     return _account_page(TokenForm(formdata=None), form, status=422)
 

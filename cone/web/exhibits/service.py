@@ -1,33 +1,91 @@
-"""Exhibit changes: upload (checked by the PDF package) and removal, each in the audit log."""
+"""Exhibit changes: upload (checked by the PDF package) and removal. Each makes a new version
+of the filing that includes (or no longer includes) the exhibit, and is in the audit log;
+the bytes are stored once by content hash (ExhibitFile)."""
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from ... import pdf
+from ...filing.errors import InputError
 from ..extensions import db
-from ..filings.service import audit
-from ..models import Exhibit, FilingRecord, Principal
+from ..filings.service import audit, current_filing, save_version, version_exhibit_ids
+from ..models import Exhibit, ExhibitFile, FilingRecord, FilingVersion, Principal, VersionExhibit
+
+PDF_HEADER = b"%PDF-"
+HEADER_WITHIN = 1024                  # where PDF readers look for the header
+# Bytes before the header that make a file something other than a PDF to a browser or shell.
+ACTIVE_CONTENT = re.compile(rb"<\s*[!?a-z/]|script|#!", re.IGNORECASE)
 
 
 def exhibits_of(filing_id: int) -> list[Exhibit]:
-    """The filing's exhibits in the order they were uploaded (and are appended to the packet)."""
-    return list(db.session.scalars(select(Exhibit).where(Exhibit.filing_id == filing_id).order_by(Exhibit.id)))
+    """The exhibits the filing's latest version includes, in packet order."""
+    return exhibits_of_version(select(FilingVersion.id).join(FilingRecord, FilingRecord.id == FilingVersion.filing_id)
+                               .where(FilingRecord.id == filing_id, FilingVersion.number == FilingRecord.version)
+                               .scalar_subquery())
+
+
+def exhibits_of_version(version_id: int | ColumnElement[int]) -> list[Exhibit]:
+    """The exhibits a version includes (its id, or a subquery naming it), in packet order."""
+    return list(db.session.scalars(select(Exhibit).join(VersionExhibit, VersionExhibit.exhibit_id == Exhibit.id)
+                                   .where(VersionExhibit.version_id == version_id).order_by(VersionExhibit.position)))
+
+
+def title_of(filename: str) -> str:
+    """The uploaded file name as the exhibit's title: printable characters, at most 200."""
+    title = "".join(c for c in filename if unicodedata.category(c)[0] != "C").strip()
+    return title[:200]
+
+
+def stored_name(title: str) -> str:
+    """The name the exhibit downloads under: the title made safe, ending in `.pdf` whatever it ended in."""
+    stem = re.sub(r"[^\w.\- ]+", "_", title)
+    stem = re.sub(r"\.[^.]*$", "", stem).strip(" .") or "exhibit"
+    return stem[:196] + ".pdf"
+
+
+def pdf_bytes(data: bytes, title: str) -> bytes:
+    """The upload from its PDF header on; InputError when markup or script comes before it
+    (an HTML page or SVG with a PDF appended opens as a page, and runs, once saved)."""
+    start = data.find(PDF_HEADER, 0, HEADER_WITHIN)
+    if ACTIVE_CONTENT.search(data[:start if start >= 0 else HEADER_WITHIN]):
+        raise InputError(f"exhibit {title[:80]!r} begins with HTML, SVG or script, not a PDF; "
+                         "upload the PDF file itself", path="exhibit")
+    return data[start:] if start > 0 else data
 
 
 def upload(record: FilingRecord, user: Principal, filename: str, data: bytes) -> Exhibit:
-    """Store a PDF exhibit under a safe version of its file name; InputError names what is wrong."""
-    name = re.sub(r"[^\w.\- ]+", "_", filename)[:200]
-    pdf.check_exhibit(data, name)
-    exhibit = Exhibit(filing_id=record.id, name=name, data=data, size=len(data), uploaded_by=user.email)
+    """Store a PDF exhibit and a version that includes it; InputError names what is wrong,
+    NotEditable or Conflict as for any save."""
+    title = title_of(filename)
+    data = pdf_bytes(data, title)
+    pdf.check_exhibit(data, title)
+    digest = hashlib.sha256(data).hexdigest()
+    if db.session.get(ExhibitFile, digest) is None:
+        db.session.add(ExhibitFile(sha256=digest, data=data, size=len(data)))
+        db.session.flush()          # (no relationship tells the unit of work to insert the file first)
+    exhibit = Exhibit(filing_id=record.id, title=title, name=stored_name(title), sha256=digest, size=len(data),
+                      uploaded_by=user.email)
     db.session.add(exhibit)
-    audit(record, user, "exhibit_uploaded", f"{name} ({len(data):,} bytes)")
-    db.session.commit()
+    db.session.flush()
+    audit(record, user, "exhibit_uploaded", f"{title} ({len(data):,} bytes)")
+    included = version_exhibit_ids(current_filing(record)[1].id)
+    save_version(record, current_filing(record)[0], user, record.version, f"exhibit added: {title}",
+                 exhibit_ids=[*included, exhibit.id])
     return exhibit
 
 
 def remove(record: FilingRecord, user: Principal, exhibit: Exhibit) -> None:
-    db.session.delete(exhibit)
-    audit(record, user, "exhibit_removed", exhibit.name)
-    db.session.commit()
+    """A version without the exhibit (the versions before keep it)."""
+    filing, version = current_filing(record)
+    included = version_exhibit_ids(version.id)
+    audit(record, user, "exhibit_removed", exhibit.title)
+    save_version(record, filing, user, record.version, f"exhibit removed: {exhibit.title}",
+                 exhibit_ids=[e for e in included if e != exhibit.id])
+
+
+def exhibit_data(exhibit: Exhibit) -> bytes:
+    return db.session.scalar(select(ExhibitFile.data).where(ExhibitFile.sha256 == exhibit.sha256))

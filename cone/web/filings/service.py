@@ -7,14 +7,14 @@ from __future__ import annotations
 import functools
 import json
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ...filing.models import Filing
 from ...filing.parser import dumps, loads
 from ...packs.pack import Pack
 from ..extensions import db
 from ..mail import jobs as mail_jobs
-from ..models import AuditEvent, Comment, FilingRecord, FilingVersion, Principal, utcnow
+from ..models import AuditEvent, Comment, FilingRecord, FilingVersion, Principal, VersionExhibit, utcnow
 from ..notifications import service as notifications
 from . import results, summary
 from .workflow import EDITABLE, STATUS_LABELS, Transition, TransitionRefused, check_transition
@@ -65,13 +65,18 @@ def create_filing(organization_id: int, filing: Filing, user: Principal) -> Fili
     return record
 
 
-def save_version(record: FilingRecord, filing: Filing, user: Principal, base: int, note: str = "") -> bool:
-    """Store `filing` as the version after `base`; False when nothing changed; Conflict when
-    another save landed after `base` (checked in the UPDATE itself, so concurrent saves cannot
-    both win); NotEditable in a status that allows no change."""
+def save_version(record: FilingRecord, filing: Filing, user: Principal, base: int, note: str = "",
+                 exhibit_ids: list[int] | None = None) -> bool:
+    """Store `filing` as the version after `base`, including the exhibits `exhibit_ids` (default:
+    those of the latest version); False when nothing changed; Conflict when another save landed
+    after `base` (checked in the UPDATE itself, so concurrent saves cannot both win);
+    NotEditable in a status that allows no change."""
     ensure_editable(record)
     document = dumps(filing)
-    if base == record.version and record.latest().document == document:
+    latest = record.latest()
+    included = version_exhibit_ids(latest.id)
+    exhibit_ids = included if exhibit_ids is None else exhibit_ids
+    if base == record.version and latest.document == document and exhibit_ids == included:
         return False
     result = db.session.execute(update(FilingRecord).where(FilingRecord.id == record.id, FilingRecord.version == base)
                                 .values(version=base + 1, updated_at=utcnow()))
@@ -79,11 +84,19 @@ def save_version(record: FilingRecord, filing: Filing, user: Principal, base: in
         db.session.rollback()
         db.session.refresh(record)
         raise Conflict(record.version)
-    _add_version(record, base + 1, document, user, note)
+    version = _add_version(record, base + 1, document, user, note)
+    db.session.flush()
+    db.session.add_all(VersionExhibit(version_id=version.id, position=i, exhibit_id=e) for i, e in enumerate(exhibit_ids))
     audit(record, user, "saved", f"version {base + 1}" + (f"; {note}" if note else ""))
     db.session.commit()
     db.session.refresh(record)
     return True
+
+
+def version_exhibit_ids(version_id: int) -> list[int]:
+    """The ids of the exhibits a version includes, in packet order."""
+    return list(db.session.scalars(select(VersionExhibit.exhibit_id).where(VersionExhibit.version_id == version_id)
+                                   .order_by(VersionExhibit.position)))
 
 
 def ensure_editable(record: FilingRecord) -> None:

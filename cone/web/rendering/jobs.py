@@ -23,7 +23,7 @@ from ...rules.checklist import pack_for
 from ...filing.errors import InputError
 from ...filing.parser import loads
 from ..extensions import db
-from ..models import Exhibit, FilingVersion, RenderJob, utcnow
+from ..models import Exhibit, ExhibitFile, FilingVersion, RenderJob, VersionExhibit, utcnow
 
 PENDING = ("queued", "running")
 
@@ -168,9 +168,12 @@ def _render(job: RenderJob) -> tuple[str, str, bytes | None]:
     try:
         version = db.session.scalar(select(FilingVersion).filter_by(filing_id=job.filing_id, number=job.version))
         filing = loads(version.document)
-        exhibits = db.session.scalars(select(Exhibit).filter_by(filing_id=job.filing_id).order_by(Exhibit.id))
+        exhibits = db.session.execute(select(Exhibit.title, ExhibitFile.data)
+                                      .join(VersionExhibit, VersionExhibit.exhibit_id == Exhibit.id)
+                                      .join(ExhibitFile, ExhibitFile.sha256 == Exhibit.sha256)
+                                      .where(VersionExhibit.version_id == version.id).order_by(VersionExhibit.position))
         document = pdf.render_packet(filing, pack_for(filing), final=job.final,
-                                     exhibits=[(e.name, e.data) for e in exhibits])
+                                     exhibits=[(title, data) for title, data in exhibits])
         return "done", "", document
     except pdf.FinalBlocked as exc:
         errors = [f for f in exc.findings if f.severity == "error"]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..filings.service import audit
-from ..models import Exhibit, FilingRecord, Principal, RenderJob
+from ..models import Exhibit, FilingRecord, FilingVersion, Principal, RenderJob, VersionExhibit
 from . import jobs
 
 FINAL_STATUSES = frozenset({"approved", "filed"})
@@ -23,9 +23,13 @@ def ensure_final_allowed(record: FilingRecord, final: bool) -> None:
 
 
 def exhibits_key(filing_id: int) -> str:
-    """A digest of the filing's exhibits as the packet would include them (ids and sizes, in order)."""
-    rows = db.session.execute(select(Exhibit.id, Exhibit.size).where(Exhibit.filing_id == filing_id)
-                              .order_by(Exhibit.id)).all()
+    """A digest of the exhibits the filing's latest version includes (ids and sizes, in packet
+    order): a version's exhibits never change, so this only tells renders stored before they
+    were versioned from those after."""
+    latest = select(FilingVersion.id).where(FilingVersion.filing_id == filing_id) \
+        .order_by(FilingVersion.number.desc()).limit(1).scalar_subquery()
+    rows = db.session.execute(select(Exhibit.id, Exhibit.size).join(VersionExhibit, VersionExhibit.exhibit_id == Exhibit.id)
+                              .where(VersionExhibit.version_id == latest).order_by(VersionExhibit.position)).all()
     return hashlib.sha256(";".join(f"{i}:{n}" for i, n in rows).encode()).hexdigest()
 
 

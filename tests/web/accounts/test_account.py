@@ -1,10 +1,12 @@
-"""The account page: changing the password, which signs out the user's other sessions."""
+"""The account page: changing the password, which signs out the user's other sessions and, if
+asked, revokes the API tokens; the tokens with their last use."""
 from __future__ import annotations
 
 import pytest
 from conftest import PASSWORD, csrf, make_app, sign_in
 
 from cone.web.extensions import db
+from cone.web.models import ApiToken, User, utcnow
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -59,3 +61,60 @@ def test_guessing_the_current_password_is_throttled_like_signing_in(tmp_path):
     assert statuses == [422, 422, 429]
     with app.app_context():
         db.engine.dispose()
+
+
+def _token_of(app, email: str = "administrator@hopewell.test") -> dict[str, str]:
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email=email))
+        secret = ApiToken.issue(user.id, "filing system")
+        db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize(("revoke", "status"), [(True, 401), (False, 200)])
+def test_a_password_change_revokes_the_api_tokens_when_asked_and_only_then(app, login, revoke, status):
+    headers = _token_of(app)
+    client = login()
+    assert client.get("/api/v1/filings", headers=headers).status_code == 200
+    data = {"csrf_token": csrf(client, "/account"), "current": PASSWORD, "new": NEW, "confirm": NEW}
+    if revoke:
+        data["revoke_tokens"] = "y"
+    response = client.post("/account/password", data=data)
+    assert response.status_code == 302
+    assert ("1 API token revoked" in client.get("/account").get_data(as_text=True)) is revoke
+    assert app.test_client().get("/api/v1/filings", headers=headers).status_code == status
+
+
+def test_the_password_form_offers_to_revoke_the_tokens_checked_by_default(app, login):
+    client = login()
+    assert "revoke_tokens" not in client.get("/account").get_data(as_text=True)    # no tokens, no question
+    _token_of(app)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'name="revoke_tokens" value="y" checked' in page
+
+
+def test_the_account_page_lists_each_tokens_last_use_and_revokes_it(app, login):
+    headers = _token_of(app)
+    client = login()
+    page = client.get("/account").get_data(as_text=True)
+    assert "filing system" in page and ">never<" in page
+    assert app.test_client().get("/api/v1/filings", headers=headers).status_code == 200
+    with app.app_context():
+        token = db.session.scalar(db.select(ApiToken))
+        used, token_id = token.last_used_at, token.id
+    assert used is not None and abs((utcnow() - used).total_seconds()) < 60
+    assert used.strftime("%Y-%m-%d %H:%M") in client.get("/account").get_data(as_text=True)
+    response = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf(client, "/account")})
+    assert response.status_code == 302
+    assert app.test_client().get("/api/v1/filings", headers=headers).status_code == 401
+
+
+def test_a_user_cannot_revoke_someone_elses_token(app, login):
+    _token_of(app, "legal@hopewell.test")
+    with app.app_context():
+        token_id = db.session.scalar(db.select(ApiToken.id))
+    client = login()
+    response = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf(client, "/account")})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(ApiToken, token_id) is not None

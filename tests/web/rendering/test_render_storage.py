@@ -3,13 +3,14 @@ superseded renders (the packet as filed kept for ever)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from sqlalchemy import func, select
 
-from conftest import csrf
+from conftest import csrf, tiny_pdf
 from cone.web.extensions import db
-from cone.web.models import AuditEvent, Exhibit, FilingRecord, RenderJob, utcnow
+from cone.web.models import AuditEvent, FilingRecord, RenderJob, utcnow
 from cone.web.rendering.retention import prune
 
 pytestmark = pytest.mark.db
@@ -48,9 +49,10 @@ def test_a_new_version_another_kind_new_exhibits_or_a_failed_render_make_a_new_r
     assert app.test_client().put(f"/api/v1/filings/{filing_id}", json=example, headers=token()).status_code == 200
     second = ask(client, filing_id)
     assert second != first and jobs_of(app, filing_id) == 2
-    with app.app_context():
-        db.session.add(Exhibit(filing_id=filing_id, name="a.pdf", data=b"%PDF-1.4 x", size=10, uploaded_by="t"))
-        db.session.commit()
+    uploaded = client.post(f"/filings/{filing_id}/exhibits", data={     # an exhibit saves a new version
+        "csrf_token": csrf(client, "/account"), "exhibit": (io.BytesIO(tiny_pdf()), "a.pdf")},
+        content_type="multipart/form-data")
+    assert uploaded.status_code in (302, 303)
     third = ask(client, filing_id)
     assert third != second
     with app.app_context():

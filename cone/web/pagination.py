@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from flask import abort, request
 from sqlalchemy import Select, func
 
 from .extensions import db
@@ -57,6 +58,14 @@ def positive(args: Mapping[str, str], name: str, default: int, maximum: int | No
 def page_args(args: Mapping[str, str]) -> tuple[int, int]:
     """The `page` and `per_page` arguments."""
     return positive(args, "page", 1), positive(args, "per_page", PER_PAGE, MAX_PER_PAGE)
+
+
+def requested_page() -> tuple[int, int]:
+    """The page the request asks for; 400 naming the argument when it cannot be used."""
+    try:
+        return page_args(request.args)
+    except BadListArgument as exc:
+        abort(400, exc.message)
 
 
 COUNT = "count"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..access import current_record, permission
 from ..extensions import db
 from ..models import AuditEvent, FilingVersion, User
-from ..pagination import BadListArgument, page_args, paginate
+from ..pagination import paginate, requested_page
 from .blueprint import bp
 from .diff import field_changes, redline
 from .pages import filing_context, page_context
@@ -26,17 +26,9 @@ def versions(filing_id: int):  # noqa: ANN201
     filing, pack, version = filing_context(record)
     page = paginate(select(FilingVersion.number, FilingVersion.created_at, FilingVersion.note, User.email.label("author_email"))
                     .join(User, User.id == FilingVersion.author_id).where(FilingVersion.filing_id == record.id)
-                    .order_by(FilingVersion.number.desc()), *_page_args(), total=record.version)   # (numbered 1..version)
+                    .order_by(FilingVersion.number.desc()), *requested_page(), total=record.version)   # (numbered 1..version)
     return render_template("filings/versions.html", **page_context(record, filing, pack, version), versions=page.rows,
                            page=page, latest=record.version)
-
-
-def _page_args() -> tuple[int, int]:
-    """The page asked for; 400 naming the argument when it cannot be used."""
-    try:
-        return page_args(request.args)
-    except BadListArgument as exc:
-        abort(400, exc.message)
 
 
 @bp.get("/<int:filing_id>/diff")
@@ -94,5 +86,5 @@ def audit_log(filing_id: int):  # noqa: ANN201
     record = current_record()
     filing, pack, version = filing_context(record)
     page = paginate(select(AuditEvent.at, AuditEvent.user_email, AuditEvent.action, AuditEvent.detail)
-                    .where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id.desc()), *_page_args())
+                    .where(AuditEvent.filing_id == filing_id).order_by(AuditEvent.id.desc()), *requested_page())
     return render_template("filings/audit.html", **page_context(record, filing, pack, version), events=page.rows, page=page)

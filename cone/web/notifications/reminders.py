@@ -1,5 +1,5 @@
-"""Reminders of the upcoming dates of each filing's timeline, read from its latest version's
-stored timeline, at each member's lead time. Each (user, filing, date kind, date) is told once:
+"""Reminders of the upcoming dates of each filing's timeline (its latest version's, as kept in
+filing_dates), at each member's lead time. Each (user, filing, date kind, date) is told once:
 the notification's unique key says so, so running the command again sends nothing new."""
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..filings.service import parsed, version_results
 from ..mail import jobs as mail_jobs
-from ..models import FilingRecord, FilingVersion, Membership, Notification, User
+from ..models import FilingDate, FilingRecord, Membership, Notification, User
 from ..urls import public_path
 from . import service
 
@@ -44,30 +43,28 @@ def send_reminders(today: dt.date) -> int:
     if not by_org:
         return 0
     horizon = max(u.reminder_days for users in by_org.values() for u in users)
-    latest = db.session.execute(select(FilingRecord.id, FilingRecord.organization_id, FilingVersion)
-                                .join(FilingVersion, (FilingVersion.filing_id == FilingRecord.id)
-                                      & (FilingVersion.number == FilingRecord.version))
-                                .where(FilingRecord.organization_id.in_(by_org))).all()
-    due = []                                  # (user, filing id, subject, link, row, day, key)
-    for filing_id, organization_id, version in latest:
-        rows = [r for r in version_results(version).timeline["rows"]
-                if today <= dt.date.fromisoformat(r["date"]) <= today + dt.timedelta(days=horizon)]
-        if not rows:
-            continue
-        subject = service.about(filing_id, organization_id, parsed(version.document))
+    # The dates come from filing_dates (each filing's latest timeline, kept with the filing row):
+    # one query over the dates in the horizon, never the versions' documents.
+    dated = db.session.execute(
+        select(FilingDate.filing_id, FilingDate.row, FilingDate.label, FilingDate.date, FilingRecord.organization_id,
+               FilingRecord.title, FilingRecord.applicant)
+        .join(FilingRecord, FilingRecord.id == FilingDate.filing_id)
+        .where(FilingRecord.organization_id.in_(by_org), ~FilingRecord.archived,
+               FilingDate.date >= today, FilingDate.date <= today + dt.timedelta(days=horizon))
+        .order_by(FilingDate.filing_id, FilingDate.date)).all()
+    due = []                                  # (user, filing id, text, link, key)
+    for filing_id, row_id, label, day, organization_id, title, applicant in dated:
+        subject = f"“{title or applicant or f'filing {filing_id}'}”"
         link = public_path("filings.overview", filing_id=filing_id)
         for user in by_org[organization_id]:
-            for row in rows:
-                day = dt.date.fromisoformat(row["date"])
-                if (day - today).days <= user.reminder_days:
-                    due.append((user, filing_id, subject, link, row, day,
-                                reminder_key(user.id, filing_id, row["id"], row["date"])))
+            if (day - today).days <= user.reminder_days:
+                text = f"{label} for {subject}: {day:%A %B} {day.day}, {day.year} ({_when(day, today)})"
+                due.append((user, filing_id, text, link, reminder_key(user.id, filing_id, row_id, day.isoformat())))
     made_before = _existing({key for *_, key in due})
     made = 0
-    for user, filing_id, subject, link, row, day, key in due:
+    for user, filing_id, text, link, key in due:
         if key in made_before:
             continue
-        text = f"{row['label']} for {subject.title}: {day:%A %B} {day.day}, {day.year} ({_when(day, today)})"
         try:
             with db.session.begin_nested():          # another run may have made it meanwhile
                 service.send(user, "reminder", text, link, filing_id, key=key)

@@ -8,19 +8,21 @@ from ..access import permission
 from ..extensions import db
 from ..mail import outbox
 from ..models import Notification, User
+from ..pagination import paginate, requested_page
 from ..accounts.forms import NotificationForm
 from . import service
 
 bp = Blueprint("inbox", __name__)
-PAGE = 100
 
 
 @bp.get("/inbox")
 @permission("signed_in")
 def index():  # noqa: ANN201
-    entries = db.session.scalars(select(Notification).where(Notification.user_id == g.user.id)
-                                 .order_by(Notification.id.desc()).limit(PAGE)).all()
-    return render_template("notifications/inbox.html", entries=entries)
+    """The user's notifications, newest first, a page at a time (not counted: one statement)."""
+    page = paginate(select(Notification.id, Notification.created_at, Notification.read_at, Notification.text)
+                    .where(Notification.user_id == g.user.id).order_by(Notification.id.desc()),
+                    *requested_page(), total=None)
+    return render_template("notifications/inbox.html", entries=page.rows, page=page)
 
 
 @bp.post("/inbox/<int:notification_id>")

@@ -227,3 +227,19 @@ def test_a_refused_hand_off_tells_no_one_and_mails_nothing(mail_app, mailbox, cl
     with mail_app.app_context():
         from cone.web.models import OutboxMail
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMail)) == 0
+
+
+def test_the_inbox_shows_a_page_at_a_time_newest_first(app, login):
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).filter_by(email="legal@hopewell.test"))
+        db.session.add_all(Notification(user_id=user_id, kind="comment", text=f"note {i:02d}", link="/")
+                           for i in range(30))
+        db.session.commit()
+    client = login("legal")
+    first = client.get("/inbox").get_data(as_text=True)
+    assert "note 29" in first and "note 05" in first and "note 04" not in first      # 25 of 30, newest first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/inbox?page=2").get_data(as_text=True)
+    assert "note 04" in second and "note 00" in second and "note 05" not in second and 'rel="next"' not in second
+    refused = client.get("/inbox?page=0")
+    assert refused.status_code == 400 and "&#39;page&#39; must be a whole number" in refused.get_data(as_text=True)

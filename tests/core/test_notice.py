@@ -45,10 +45,10 @@ SITE = "248 Flanders Road, East Lyme"
 WORDING = {
     "new_facility": " to establish an outpatient behavioral health care facility for adults at 248 Flanders Road, "
                     "East Lyme, with an associated capital expenditure of $10,000. ",
-    "outpatient_surgical_facility": f" to establish an outpatient surgical facility, Shoreline Surgery Center, at {SITE}, "
+    "outpatient_surgical_facility": f" to establish Shoreline Surgery Center, an outpatient surgical facility, at {SITE}, "
                                     "with an associated capital expenditure of $3,200,000. ",
-    "freestanding_emergency_department": " to establish a freestanding emergency department of Lawrence Shoreline "
-                                         f"Hospital, Shoreline Emergency Center, at {SITE}, with an associated capital "
+    "freestanding_emergency_department": " to establish Shoreline Emergency Center, a freestanding emergency department "
+                                         f"of Lawrence Shoreline Hospital, at {SITE}, with an associated capital "
                                          "expenditure of $14,500,000. ",
     "transfer_of_ownership": f" for the transfer of ownership of Shoreline Counseling Center, located at {SITE}, from "
                              "Shoreline Counseling Associates, Inc. to Hopewell Health Solutions, LLC, with an associated "

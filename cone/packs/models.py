@@ -82,6 +82,7 @@ class FieldDef(Spec):
     choices: str | None = None
     item_label: str | None = None
     applies_to: list[str] | None = None   # the filing types that ask it; None: every type
+    required_when: dict[str, list[str]] | None = None   # required only where each field path holds one of these answers
     fields: list[FieldDef] = []
 
     @field_validator("type")

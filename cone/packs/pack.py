@@ -157,6 +157,9 @@ class Pack:
                         raise self._fail("fields", g_loc, f"field {g.path}: unknown vocabulary '{g.choices}'")
                     if isinstance(g.required, list) and set(g.required) - set(self.filing_types):
                         raise self._fail("fields", g_loc, f"field {g.path}: unknown filing type in required")
+                    for when in (g.required_when or {}):
+                        if not _known(when, filing_paths):
+                            raise self._fail("fields", g_loc, f"field {g.path}: required_when: unknown field path '{when}'")
                     if g.applies_to is not None and set(g.applies_to) - set(self.filing_types):
                         raise self._fail("fields", g_loc, f"field {g.path}: unknown filing type in applies_to")
             if section.applies_to is not None and set(section.applies_to) - set(self.filing_types):

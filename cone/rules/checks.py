@@ -120,8 +120,14 @@ def required_fields(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     more specific presence rule already reports (so one gap gives one finding)."""
     covered = _covered(pack, filing.filing_type)
     for path, value, f in _walk(filing, _required_plan(pack, filing.filing_type)):
-        if is_blank(value) and path not in covered:
+        if is_blank(value) and path not in covered and _required_here(f, filing):
             yield path, {"label": f.label}
+
+
+def _required_here(f: FieldDef, filing: Filing) -> bool:
+    """Whether the filing's answers make a question required (`required_when`): a facility's programs
+    are asked of a facility that offers levels of care, for example."""
+    return f.required_when is None or all(get_path(filing, path) in values for path, values in f.required_when.items())
 
 
 @functools.lru_cache(maxsize=64)

@@ -708,3 +708,11 @@ def test_a_new_facility_is_not_asked_the_facts_of_other_types():
 def test_surgical_facilities_and_emergency_departments_list_no_behavioral_health_programs(filing_type):
     assert "services" not in {s.id for s in PACK.sections_for(filing_type)}
     assert findings(example_of_type(filing_type)) == []
+
+
+@pytest.mark.parametrize("facility_type, required", [
+    ("outpatient_behavioral_health", True), ("residential_behavioral_health", True), ("hospital", False),
+    ("imaging", False)])
+def test_programs_are_required_only_of_a_facility_with_behavioral_health_levels_of_care(facility_type, required):
+    data = mutated(_each(_set("project.facility_type", facility_type), _set("services", [])))
+    assert (("form.required", "services") in rules_of(data)) is required

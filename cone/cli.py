@@ -79,10 +79,10 @@ def cmd_check(args) -> int:
     print(f"{source}: {pack.meta.name}, {pack.filing_types[filing.filing_type].label}")
     _print_findings(findings, sys.stdout)
     if findings:
-        print(f"{errors} error(s), {len(findings) - errors} warning(s) from {len(pack.rules)} rules "
+        print(f"{errors} error(s), {len(findings) - errors} warning(s) from {len(pack.rules_for(filing.filing_type))} rules "
               f"(rule pack as of {pack.meta.as_of.isoformat()})")
     else:
-        print(f"No findings: passes all {len(pack.rules)} rules (rule pack as of {pack.meta.as_of.isoformat()})")
+        print(f"No findings: passes all {len(pack.rules_for(filing.filing_type))} rules (rule pack as of {pack.meta.as_of.isoformat()})")
     return _exit_for(findings)
 
 

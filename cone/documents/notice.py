@@ -42,6 +42,16 @@ def _plain(value: str) -> Piece:
     return value, escape(value, quote=False)
 
 
+def _join(pieces: list[Piece], separator: str, last: str) -> Piece:
+    """Pieces as one phrase: "A", "A and B", "A, B and C"."""
+    if len(pieces) <= 1:
+        return pieces[0] if pieces else ("", "")
+    head = pieces[:-1]
+    text = separator.join(t for t, _ in head) + last + pieces[-1][0]
+    html = escape(separator, quote=False).join(h for _, h in head) + escape(last, quote=False) + pieces[-1][1]
+    return text, html
+
+
 def render_notice(filing: Filing, pack: Pack) -> Notice:
     """The notice for the filing's type; missing answers are bracketed and reported in `missing`."""
     spec = pack.notice
@@ -68,16 +78,42 @@ def render_notice(filing: Filing, pack: Pack) -> Notice:
         return _fill(spec.capital_expenditure.amount,
                      lambda _: field("project.capital_expenditure") if amount is None else _plain(format_money(amount)))
 
+    def names(list_name: str) -> list[str]:
+        """The list's answers; the first field's gap is not among them."""
+        out: list[str] = []
+        for path in spec.lists[list_name].fields:
+            raw = get_path(filing, path)
+            out.extend(str(v) for v in (raw if isinstance(raw, (list, tuple)) else [raw]) if not is_blank(v))
+        return out
+
+    def joined(list_name: str) -> Piece:
+        join = spec.lists[list_name]
+        first = join.fields[0]
+        if is_blank(get_path(filing, first)):
+            gap = field(first)
+            rest = names(list_name)
+            return _join([gap, *(_plain(n) for n in rest)], join.separator, join.last_separator)
+        return _join([_plain(n) for n in names(list_name)], join.separator, join.last_separator)
+
+    def placeholder(name: str) -> Piece:
+        if name in spec.lists:
+            return joined(name)
+        if name in spec.agreeing:
+            word = spec.agreeing[name]
+            gaps = is_blank(get_path(filing, spec.lists[word.counts].fields[0]))
+            return _plain(word.many if len(names(word.counts)) + gaps > 1 else word.one)
+        return field(spec.placeholders[name])
+
     def top(name: str) -> Piece:
         if name == "statement":
-            return _fill(spec.statement, lambda n: field(spec.placeholders[n]))
+            return _fill(spec.statement, placeholder)
         if name == "contact":
             return _fill(spec.contact, contact)
         if name == "site":
             return _fill(spec.site, field)
         if name == "capital_expenditure":
             return capital_expenditure()
-        return field(spec.placeholders[name])
+        return placeholder(name)
 
     text, html = _fill(pack.filing_types[filing.filing_type].notice, top)
     return Notice(text=text, html=f'<p class="cone-notice">{html}</p>', missing=tuple(dict.fromkeys(missing)))

@@ -89,6 +89,8 @@ def build_timeline(filing: Filing, pack: Pack) -> Timeline:
     if basis is not None:
         dates = {"filing": basis}
         for step in pack.deadlines.post_filing:
+            if not step.applies(filing.filing_type):
+                continue
             dates[step.id] = dates[step.after] + dt.timedelta(days=step.days)
             label = step.label if planned else f"{step.label} (if filed on the earliest date)"
             add(step.id, label, dates[step.id], step.citation, None if step.actor == "agency" else "earlier")

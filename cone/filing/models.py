@@ -143,7 +143,27 @@ class Project(Model):
     total_cost: Money | None = Field(default=None, description=(
         "Total cost of the project in US dollars, where it differs from the capital expenditure (leased or donated "
         "equipment at fair market value, for example); the fee is set on it, else on the capital expenditure."))
+    transferor: Text | None = Field(default=None, description="Transfer of ownership: the entity that owns the facility (or practice) now.")
     transferee: Text | None = Field(default=None, description="Transfer of ownership: the entity that will own the facility.")
+    physician_fte: Number(ge=0, le=100000) | None = Field(default=None, description=(
+        "Group-practice transfer: full-time-equivalent physicians in the practice."))
+    affiliated_hospital: Text | None = Field(default=None, description=(
+        "Freestanding emergency department: the hospital whose department it is."))
+    cardiac_service: Text | None = Field(default=None, description=(
+        "Cardiac services: the service to be established, as the notice should describe it, with its article."))
+    equipment_category: Code | None = Field(default=None, description=(
+        "Equipment acquisition: which kind of equipment it is; a code from the pack's equipment categories."))
+    equipment_replaces: Code | None = Field(default=None, description=(
+        "Equipment acquisition: whether it replaces equipment the applicant already has (yes or no)."))
+    hospital_based: Code | None = Field(default=None, description=(
+        "Equipment acquisition: whether the equipment is located in and operated by a hospital (yes or no)."))
+    operating_rooms_current: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description=(
+        "Operating-room increase: operating rooms now."))
+    operating_rooms_proposed: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description=(
+        "Operating-room increase: operating rooms proposed."))
+    operating_rooms_added: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description=(
+        "Operating-room increase: operating rooms added in the three years before this application."))
+    relocated_from: Text | None = Field(default=None, description="Relocation: the street address and town the facility moves from.")
     terminated_service: Text | None = Field(default=None, description="Termination: the service to be terminated.")
     equipment: Text | None = Field(default=None, description="Equipment acquisition: the equipment to be acquired, e.g. 'a 3.0 Tesla MRI scanner'.")
     beds_current: Annotated[int, Field(ge=0, le=10000)] | None = Field(default=None, description="Bed increase: licensed beds now.")
@@ -217,6 +237,8 @@ class Filing(Model):
         description="State whose rule pack applies: the two-letter code of a state that has a pack.")
     filing_type: Code = Field(description="Filing type; an id from the state pack (new_facility, transfer_of_ownership, ...).")
     applicant: Applicant = Field(default_factory=Applicant, description="The applicant entity.")
+    co_applicants: list[Text] = Field(default_factory=list, description=(
+        "Legal names of the other entities applying together with the applicant (the seller of a transfer, for example)."))
     site: Address = Field(default_factory=Address, description="Street address where the project is to be located.")
     project: Project = Field(default_factory=Project, description="What the project is.")
     services: list[Service] = Field(default_factory=list, description="Programs the facility will offer, with schedules.")

@@ -66,6 +66,8 @@ class FilingType(Spec):
     label: str
     citation: str
     status: Literal["confirmed", "unverified"] = "confirmed"
+    source: str | None = None
+    as_of: dt.date | None = None
     supplemental_form: str | None = None
     supplemental_for: list[str] | None = None
     notice: str
@@ -79,6 +81,8 @@ class FieldDef(Spec):
     help: str | None = None
     choices: str | None = None
     item_label: str | None = None
+    applies_to: list[str] | None = None   # the filing types that ask it; None: every type
+    required_when: dict[str, list[str]] | None = None   # required only where each field path holds one of these answers
     fields: list[FieldDef] = []
 
     @field_validator("type")
@@ -94,6 +98,10 @@ class FieldDef(Spec):
 
     def required_for(self, filing_type: str) -> bool:
         return self.required is True or (isinstance(self.required, list) and filing_type in self.required)
+
+    def applies(self, filing_type: str) -> bool:
+        """Whether the filing type asks this question at all (else it is not shown, checked or printed)."""
+        return self.applies_to is None or filing_type in self.applies_to
 
 
 class Section(Spec):
@@ -127,11 +135,32 @@ class RuleDef(Cited):
     params: dict[str, Any] = {}
     fields: list[str]
     concerns: list[Concern] = []
+    applies_to: list[str] | None = None   # the filing types the rule checks; None: every type
     message: str
+
+    def applies(self, filing_type: str) -> bool:
+        return self.applies_to is None or filing_type in self.applies_to
 
 
 class Rules(Spec):
     rules: list[RuleDef]
+
+
+class ListPlaceholder(Spec):
+    """A notice placeholder that joins the answers of several fields (each a text or a list of
+    texts) into one phrase: "A, B and C". The first field is the one a gap is reported for."""
+
+    fields: list[str] = Field(min_length=1)
+    separator: str = ", "
+    last_separator: str = " and "
+
+
+class AgreeingWord(Spec):
+    """A notice placeholder whose word agrees with how many names a list placeholder holds ("is"/"are")."""
+
+    counts: str          # the list placeholder it agrees with
+    one: str
+    many: str
 
 
 class CapexWording(Spec):
@@ -148,6 +177,8 @@ class NoticeDef(Spec):
     capital_expenditure: CapexWording
     contact: str
     placeholders: dict[str, str]
+    lists: dict[str, ListPlaceholder] = {}
+    agreeing: dict[str, AgreeingWord] = {}
 
 
 class Tier(Spec):
@@ -180,6 +211,11 @@ class ClockRow(Cited):
     after: str
     days: int = Field(ge=0)
     actor: Literal["agency", "applicant", "public"] = "agency"   # who must act by this date (the last day)
+    applies_to: list[str] | None = None      # the filing types on this clock; None: every type not excluded
+    excludes: list[str] = []                 # filing types on a clock of their own
+
+    def applies(self, filing_type: str) -> bool:
+        return (self.applies_to is None or filing_type in self.applies_to) and filing_type not in self.excludes
 
 
 class HolidayCalendar(Spec):

@@ -60,8 +60,17 @@ class Pack:
                 for sub in f.fields:
                     self.field_index[f"{f.path}[].{sub.path}"] = sub
         self.notice_fields: dict[str, tuple[str, ...]] = {
-            ft.id: tuple(self.notice.placeholders[n] for _, n in template_parts(ft.notice) if n in self.notice.placeholders)
+            ft.id: tuple(self._placeholder_field(n) for _, n in template_parts(ft.notice) if self._placeholder_field(n))
             for ft in self.filing_types.values()}   # the project facts each type's notice prints (its scope)
+        self._sections: dict[str, list[Section]] = {}
+
+    def _placeholder_field(self, name: str | None) -> str | None:
+        """The field a notice placeholder prints (a list placeholder: its first field), or None."""
+        if name in self.notice.placeholders:
+            return self.notice.placeholders[name]
+        if name in self.notice.lists:
+            return self.notice.lists[name].fields[0]
+        return None
 
     def _expand(self, parts: dict[str, Any]) -> Fields:
         """fields.yaml with the questions of each `fields_from` section generated."""
@@ -91,8 +100,26 @@ class Pack:
         f = self.field_index.get(key)
         return f.label if f else path
 
+    def rules_for(self, filing_type: str) -> list[RuleDef]:
+        """The checklist rules that check filings of the type."""
+        return [r for r in self.rules if r.applies(filing_type)]
+
     def sections_for(self, filing_type: str) -> list[Section]:
-        return [s for s in self.fields.sections if s.applies(filing_type)]
+        """The form sections the filing type asks, each with only the questions that apply to it
+        (what is not asked is neither shown, checked nor printed); built once per type."""
+        if filing_type not in self._sections:
+            sections = []
+            for s in self.fields.sections:
+                if not s.applies(filing_type):
+                    continue
+                fields = [f.model_copy(update={"fields": [sub for sub in f.fields if sub.applies(filing_type)]})
+                          if any(not sub.applies(filing_type) for sub in f.fields) else f
+                          for f in s.fields if f.applies(filing_type)]
+                if fields:
+                    sections.append(s if len(fields) == len(s.fields) and all(a is b for a, b in zip(fields, s.fields))
+                                    else s.model_copy(update={"fields": fields}))
+            self._sections[filing_type] = sections
+        return self._sections[filing_type]
 
     def _fail(self, file: str, loc: tuple, message: str) -> InputError:
         lines = self._lines.get(file, {})
@@ -130,7 +157,31 @@ class Pack:
                         raise self._fail("fields", g_loc, f"field {g.path}: unknown vocabulary '{g.choices}'")
                     if isinstance(g.required, list) and set(g.required) - set(self.filing_types):
                         raise self._fail("fields", g_loc, f"field {g.path}: unknown filing type in required")
-        known = set(self.notice.placeholders) | {"statement", "contact", "site", "capital_expenditure"}
+                    for when in (g.required_when or {}):
+                        if not _known(when, filing_paths):
+                            raise self._fail("fields", g_loc, f"field {g.path}: required_when: unknown field path '{when}'")
+                    if g.applies_to is not None and set(g.applies_to) - set(self.filing_types):
+                        raise self._fail("fields", g_loc, f"field {g.path}: unknown filing type in applies_to")
+            if section.applies_to is not None and set(section.applies_to) - set(self.filing_types):
+                raise self._fail("fields", ("sections", i, "applies_to"), f"section {section.id}: unknown filing type in applies_to")
+        for i, rule in enumerate(self.rules):
+            if rule.applies_to is not None and set(rule.applies_to) - set(self.filing_types):
+                raise self._fail("rules", ("rules", i, "applies_to"), f"rule {rule.id}: unknown filing type in applies_to")
+        for i, step in enumerate(self.deadlines.post_filing):
+            for key, types in (("applies_to", step.applies_to or []), ("excludes", step.excludes)):
+                unknown = set(types) - set(self.filing_types)
+                if unknown:
+                    raise self._fail("deadlines", ("post_filing", i, key),
+                                     f"row {step.id}: unknown filing type(s) {sorted(unknown)}")
+        for name, spec in self.notice.lists.items():
+            for path in spec.fields:
+                if not _known(path, filing_paths):
+                    raise self._fail("notice", ("lists", name), f"list {name}: unknown field path '{path}'")
+        for name, word in self.notice.agreeing.items():
+            if word.counts not in self.notice.lists:
+                raise self._fail("notice", ("agreeing", name), f"{name}: '{word.counts}' is not a list of notice.yaml")
+        known = (set(self.notice.placeholders) | set(self.notice.lists) | set(self.notice.agreeing)
+                 | {"statement", "contact", "site", "capital_expenditure"})
         for i, ft in enumerate(self.filing_types.values()):
             names = {n for _, n in template_parts(ft.notice) if n}
             if names - known:

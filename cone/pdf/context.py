@@ -203,7 +203,8 @@ def affidavit_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any]
             "signer": affidavit.signer, "officer": affidavit.officer}
 
 
-def findings_context(findings: list[Finding], pack: Pack) -> dict[str, Any]:
-    return {"title": "Appendix: checklist findings", "pack_as_of": long_date(pack.meta.as_of), "rules": len(pack.rules),
+def findings_context(findings: list[Finding], pack: Pack, filing_type: str) -> dict[str, Any]:
+    return {"title": "Appendix: checklist findings", "pack_as_of": long_date(pack.meta.as_of),
+            "rules": len(pack.rules_for(filing_type)),
             "findings": [{"severity": f.severity, "rule": f.rule, "field": pack.label(f.field) if f.field else "",
                           "message": f.message, "citation": f.citation} for f in findings]}

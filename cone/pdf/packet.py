@@ -100,7 +100,7 @@ def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[d
             data = (ctx.notice_context if part == "notice" else ctx.affidavit_context)(filing, pack, number)
             front.append(_Part(f"{number}. {data['title']}", [fragment(f"{part}.html", data)]))
     separators = [_Part(f"Exhibit {e['letter']}: {e['name']}", [fragment("separator.html", e)], level=2) for e in exhibits]
-    back = [] if final else [_Part("Appendix: checklist findings", [fragment("findings.html", ctx.findings_context(findings, pack))])]
+    back = [] if final else [_Part("Appendix: checklist findings", [fragment("findings.html", ctx.findings_context(findings, pack, filing.filing_type))])]
     return front, separators, back
 
 

@@ -75,7 +75,7 @@ def pack_for(filing: Filing) -> Pack:
 def run_checklist(filing: Filing, pack: Pack) -> list[Finding]:
     """All findings, errors first, each rule's findings in field order."""
     findings: list[Finding] = []
-    for rule in pack.rules:
+    for rule in pack.rules_for(filing.filing_type):
         for field, values in CHECKS[rule.check](rule, filing, pack):
             v = _Values(values)
             findings.append(Finding(rule.id, rule.severity, field, rule.message.format_map(v),

@@ -120,8 +120,14 @@ def required_fields(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     more specific presence rule already reports (so one gap gives one finding)."""
     covered = _covered(pack, filing.filing_type)
     for path, value, f in _walk(filing, _required_plan(pack, filing.filing_type)):
-        if is_blank(value) and path not in covered:
+        if is_blank(value) and path not in covered and _required_here(f, filing):
             yield path, {"label": f.label}
+
+
+def _required_here(f: FieldDef, filing: Filing) -> bool:
+    """Whether the filing's answers make a question required (`required_when`): a facility's programs
+    are asked of a facility that offers levels of care, for example."""
+    return f.required_when is None or all(get_path(filing, path) in values for path, values in f.required_when.items())
 
 
 @functools.lru_cache(maxsize=64)
@@ -374,3 +380,41 @@ def principles_known(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]
     for key in filing.principles:
         if key not in known:
             yield _principle_path(key), {"value": key, "known": ", ".join(sorted(known))}
+
+
+def _count(value: float | int) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@check
+def answers_are(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The filing gives every answer of params.equals ({field path: value}): a finding at the rule's first field."""
+    if all(get_path(filing, path) == value for path, value in rule.params["equals"].items()):
+        yield rule.fields[0], {}
+
+
+@check
+def at_least(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """A number answered at params.field is at least params.minimum (unanswered: left to form.required)."""
+    value = get_path(filing, rule.params["field"])
+    if value is not None and value < rule.params["minimum"]:
+        yield rule.params["field"], {"value": _count(value), "minimum": _count(rule.params["minimum"])}
+
+
+@check
+def rises(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The proposed count (params.proposed) exceeds the current one (params.current)."""
+    current, proposed = get_path(filing, rule.params["current"]), get_path(filing, rule.params["proposed"])
+    if current is not None and proposed is not None and proposed <= current:
+        yield rule.params["proposed"], {"current": current, "proposed": proposed}
+
+
+@check
+def increase_within(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """The increase proposed plus the one made earlier in the period (params.earlier) reaches params.minimum."""
+    current, proposed = get_path(filing, rule.params["current"]), get_path(filing, rule.params["proposed"])
+    if current is None or proposed is None or proposed <= current:
+        return      # nothing proposed yet, or not an increase (its own rule)
+    increase = proposed - current + (get_path(filing, rule.params["earlier"]) or 0)
+    if increase < rule.params["minimum"]:
+        yield rule.params["proposed"], {"increase": increase, "minimum": rule.params["minimum"]}

@@ -77,23 +77,58 @@ def findings(data: dict[str, Any]) -> list[Finding]:
 # What each filing type adds to (or changes in) the example to be a complete filing of that type.
 TYPE_FACTS: dict[str, dict[str, Any]] = {
     "new_facility": {},
+    "outpatient_surgical_facility": {
+        "project.facility_name": "Shoreline Surgery Center",
+        "project.capital_expenditure": Decimal("3200000"),
+    },
+    "freestanding_emergency_department": {
+        "project.facility_name": "Shoreline Emergency Center",
+        "project.affiliated_hospital": "Lawrence Shoreline Hospital",
+        "project.capital_expenditure": Decimal("14500000"),
+    },
     "transfer_of_ownership": {
         "project.facility_name": "Shoreline Counseling Center",
+        "project.transferor": "Shoreline Counseling Associates, Inc.",
         "project.transferee": "Hopewell Health Solutions, LLC",
-        "project.summary": "acquire Shoreline Counseling Center, an outpatient behavioral health care facility for adults",
         "project.capital_expenditure": Decimal("250000"),
+    },
+    "group_practice_transfer": {
+        "project.facility_name": "Shoreline Orthopaedic Associates",
+        "project.transferor": "Shoreline Orthopaedic Associates, P.C.",
+        "project.transferee": "Hopewell Health Solutions, LLC",
+        "project.physician_fte": 12.5,
+        "project.capital_expenditure": Decimal("0"),
+    },
+    "hospital_transfer_econ": {
+        "project.facility_name": "Lawrence Shoreline Hospital",
+        "project.transferor": "Shoreline Hospital Holdings, Inc.",
+        "project.transferee": "Hopewell Health Solutions, LLC",
+        "project.capital_expenditure": Decimal("0"),
     },
     "termination_of_services": {
         "project.facility_name": "Hopewell Health East Lyme",
         "project.terminated_service": "its adult partial hospitalization program",
-        "project.summary": "terminate the partial hospitalization program of its behavioral health facility for adults",
         "project.capital_expenditure": Decimal("0"),
+    },
+    "termination_of_surgical_services": {
+        "project.facility_name": "Shoreline Surgery Center",
+        "project.capital_expenditure": Decimal("0"),
+    },
+    "termination_of_emergency_department": {
+        "project.facility_name": "Lawrence Shoreline Hospital",
+        "project.capital_expenditure": Decimal("0"),
+    },
+    "cardiac_services": {
+        "project.facility_name": "Lawrence Shoreline Hospital",
+        "project.cardiac_service": "an elective percutaneous coronary intervention program",
+        "project.capital_expenditure": Decimal("1800000"),
     },
     "equipment_acquisition": {
         "project.facility_type": "imaging",
         "project.facility_name": "Shoreline Imaging",
+        "project.equipment_category": "scanner",
         "project.equipment": "a 3.0 Tesla MRI scanner",
-        "project.summary": "acquire a 3.0 Tesla MRI scanner for its imaging center serving adults",
+        "project.equipment_replaces": "no",
         "project.capital_expenditure": Decimal("2450000.50"),
     },
     "increase_beds": {
@@ -101,10 +136,32 @@ TYPE_FACTS: dict[str, dict[str, Any]] = {
         "project.facility_name": "Hopewell House",
         "project.beds_current": 16,
         "project.beds_proposed": 24,
-        "project.summary": "increase the licensed bed capacity of its residential behavioral health facility for adults",
         "project.capital_expenditure": Decimal("350000"),
     },
+    "increase_operating_rooms": {
+        "project.facility_name": "Shoreline Surgery Center",
+        "project.operating_rooms_current": 4,
+        "project.operating_rooms_proposed": 6,
+        "project.capital_expenditure": Decimal("2100000"),
+    },
+    "relocation": {
+        "project.facility_name": "Hopewell Health East Lyme",
+        "project.relocated_from": "12 Main Street, East Lyme",
+        "project.capital_expenditure": Decimal("75000"),
+    },
+    "hospital_conversion": {
+        "project.facility_name": "Lawrence Shoreline Hospital",
+        "project.transferor": "Lawrence Shoreline Hospital, Inc.",
+        "project.transferee": "Hopewell Health Solutions, LLC",
+        "project.capital_expenditure": Decimal("0"),
+    },
 }
+
+# Findings a complete filing of the type has by design: its type's pointer to a separate process.
+TYPE_NOTES: dict[str, tuple[str, ...]] = {"relocation": ("type.relocation",), "hospital_conversion": ("type.hospital_conversion",)}
+
+# Fields of the example that a type does not ask (they are not shown, checked or printed for it).
+_NEW_FACILITY_ONLY = ("project.summary",)
 
 
 def example_of_type(filing_type: str) -> dict[str, Any]:
@@ -113,6 +170,12 @@ def example_of_type(filing_type: str) -> dict[str, Any]:
     data["filing_type"] = filing_type
     if filing_type != "new_facility":
         del data["services"]
+        for path in _NEW_FACILITY_ONLY:
+            del_path(data, path)
+        asked = {f.path for s in PACK.sections_for(filing_type) for f in s.fields}
+        for path in ("project.facility_type", "project.populations"):
+            if path not in asked:
+                del_path(data, path)
     for path, value in TYPE_FACTS[filing_type].items():
         set_path(data, path, value)
     return data

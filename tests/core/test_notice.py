@@ -41,18 +41,43 @@ def test_golden_notice_cli_is_byte_identical():
     assert run.stderr == b""
 
 
+SITE = "248 Flanders Road, East Lyme"
 WORDING = {
     "new_facility": " to establish an outpatient behavioral health care facility for adults at 248 Flanders Road, "
                     "East Lyme, with an associated capital expenditure of $10,000. ",
-    "transfer_of_ownership": " for the transfer of ownership of Shoreline Counseling Center, located at 248 Flanders "
-                             "Road, East Lyme, to Hopewell Health Solutions, LLC, with an associated capital "
-                             "expenditure of $250,000. ",
+    "outpatient_surgical_facility": f" to establish Shoreline Surgery Center, an outpatient surgical facility, at {SITE}, "
+                                    "with an associated capital expenditure of $3,200,000. ",
+    "freestanding_emergency_department": " to establish Shoreline Emergency Center, a freestanding emergency department "
+                                         f"of Lawrence Shoreline Hospital, at {SITE}, with an associated capital "
+                                         "expenditure of $14,500,000. ",
+    "transfer_of_ownership": f" for the transfer of ownership of Shoreline Counseling Center, located at {SITE}, from "
+                             "Shoreline Counseling Associates, Inc. to Hopewell Health Solutions, LLC, with an associated "
+                             "capital expenditure of $250,000. ",
+    "group_practice_transfer": " for the transfer of ownership of Shoreline Orthopaedic Associates, a group practice "
+                               f"located at {SITE}, from Shoreline Orthopaedic Associates, P.C. to Hopewell Health "
+                               "Solutions, LLC, with no associated capital expenditure. ",
+    "hospital_transfer_econ": " for the transfer of ownership of Lawrence Shoreline Hospital, a hospital located at "
+                              f"{SITE}, from Shoreline Hospital Holdings, Inc. to Hopewell Health Solutions, LLC, with no "
+                              "associated capital expenditure. ",
     "termination_of_services": " to terminate its adult partial hospitalization program at Hopewell Health East Lyme, "
                                "located at 248 Flanders Road, East Lyme, with no associated capital expenditure. ",
+    "termination_of_surgical_services": " to terminate the surgical services of Shoreline Surgery Center, an outpatient "
+                                        f"surgical facility located at {SITE}, with no associated capital expenditure. ",
+    "termination_of_emergency_department": " to terminate the emergency department of Lawrence Shoreline Hospital, "
+                                           f"located at {SITE}, with no associated capital expenditure. ",
+    "cardiac_services": " to establish an elective percutaneous coronary intervention program at Lawrence Shoreline "
+                        f"Hospital, located at {SITE}, with an associated capital expenditure of $1,800,000. ",
     "equipment_acquisition": " to acquire a 3.0 Tesla MRI scanner for use at Shoreline Imaging, located at 248 "
                              "Flanders Road, East Lyme, with an associated capital expenditure of $2,450,000.50. ",
     "increase_beds": " to increase the licensed bed capacity of Hopewell House, located at 248 Flanders Road, "
                      "East Lyme, from 16 to 24 beds, with an associated capital expenditure of $350,000. ",
+    "increase_operating_rooms": " to increase the number of operating rooms at Shoreline Surgery Center, located at "
+                                f"{SITE}, from 4 to 6, with an associated capital expenditure of $2,100,000. ",
+    "relocation": f" to relocate Hopewell Health East Lyme from 12 Main Street, East Lyme to {SITE}, with an associated "
+                  "capital expenditure of $75,000. ",
+    "hospital_conversion": " for the transfer of ownership of Lawrence Shoreline Hospital, a nonprofit hospital located "
+                           f"at {SITE}, from Lawrence Shoreline Hospital, Inc. to Hopewell Health Solutions, LLC, with no "
+                           "associated capital expenditure. ",
 }
 
 
@@ -109,7 +134,8 @@ def test_partial_contact_override_falls_back_per_field(override):
 
 
 NOTICE_FIELDS = ["applicant.legal_name", "project.summary", "site.street", "site.town", "project.facility_name",
-                 "project.transferee", "project.terminated_service", "project.equipment",
+                 "project.transferee", "project.transferor", "project.affiliated_hospital", "project.cardiac_service",
+                 "project.relocated_from", "project.terminated_service", "project.equipment",
                  "notice_contact.agency", "notice_contact.attention", "notice_contact.address",
                  "notice_contact.phone"]
 
@@ -165,3 +191,50 @@ def test_braces_in_user_text_are_printed_as_typed():
     data = example()
     set_path(data, "project.summary", "establish a {summary} facility for adults")
     assert "to establish a {summary} facility for adults at" in notice_of(data).text
+
+
+def test_a_transfer_notice_names_the_co_applicant_and_the_current_and_new_owner():
+    data = example_of_type("transfer_of_ownership")
+    data["co_applicants"] = ["Shoreline Counseling Associates, Inc."]
+    assert notice_of(data).text.startswith(
+        "Notice is hereby given that, pursuant to Connecticut General Statutes Sec. 19a-638, Hopewell Health "
+        "Solutions, LLC and Shoreline Counseling Associates, Inc. are applying for a certificate of need for the "
+        "transfer of ownership of Shoreline Counseling Center, located at 248 Flanders Road, East Lyme, from "
+        "Shoreline Counseling Associates, Inc. to Hopewell Health Solutions, LLC, ")
+
+
+def test_three_applicants_are_joined_with_commas_and_a_final_and():
+    data = example()
+    data["co_applicants"] = ["Shoreline Counseling Associates, Inc.", "Lyme Partners LLC"]
+    assert ("Hopewell Health Solutions, LLC, Shoreline Counseling Associates, Inc. and Lyme Partners LLC are applying "
+            "for a certificate of need to establish") in notice_of(data).text
+
+
+def test_one_applicant_is_applying_and_blank_co_applicants_change_nothing():
+    data = example()
+    data["co_applicants"] = []
+    assert "Hopewell Health Solutions, LLC is applying for" in notice_of(data).text
+
+
+def test_a_missing_applicant_name_stays_a_gap_before_the_co_applicants():
+    data = example()
+    del_path(data, "applicant.legal_name")
+    data["co_applicants"] = ["Lyme Partners LLC"]
+    notice = notice_of(data)
+    assert "Sec. 19a-638, [Full legal name of the applicant] and Lyme Partners LLC are applying" in notice.text
+    assert "applicant.legal_name" in notice.missing
+
+
+def test_co_applicant_names_are_escaped_in_the_html_notice():
+    data = example()
+    data["co_applicants"] = ["<b>Lyme</b> & Partners"]
+    html = notice_of(data).html
+    assert "&lt;b&gt;Lyme&lt;/b&gt; &amp; Partners are applying" in html and "<b>" not in html
+
+
+def test_a_transfer_without_its_current_owner_brackets_the_question():
+    data = example_of_type("transfer_of_ownership")
+    del_path(data, "project.transferor")
+    notice = notice_of(data)
+    assert "from [Current owner (transferor)] to Hopewell Health Solutions, LLC" in notice.text
+    assert notice.missing == ("project.transferor",)

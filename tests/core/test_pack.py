@@ -22,11 +22,39 @@ def test_ct_pack_loads():
     assert get_pack("ct").state == "CT" and get_pack("CT") is PACK
 
 
+REGULATION_TYPES = {   # Regs. Conn. State Agencies §19a-639a-3(a)(1)(A)-(K)
+    "A": "new_facility", "B": "outpatient_surgical_facility", "C": "freestanding_emergency_department",
+    "D": "transfer_of_ownership", "E": "termination_of_services", "F": "termination_of_surgical_services",
+    "G": "termination_of_emergency_department", "H": "cardiac_services", "I": "equipment_acquisition",
+    "J": "increase_beds", "K": "increase_operating_rooms"}
+
+
 def test_filing_types_of_19a_638():
-    assert {"new_facility", "transfer_of_ownership", "termination_of_services", "equipment_acquisition",
-            "increase_beds"} <= set(PACK.filing_types)
+    assert set(REGULATION_TYPES.values()) | {"group_practice_transfer", "hospital_transfer_econ", "relocation",
+                                             "hospital_conversion"} == set(PACK.filing_types)
+    for letter, type_id in REGULATION_TYPES.items():
+        ft = PACK.filing_types[type_id]
+        assert ft.citation.startswith("Conn. Gen. Stat. §19a-638(a)(")
+        assert ft.citation.endswith(f"§19a-639a-3(a)(1)({letter})")
+        assert ft.supplemental_form
+    assert PACK.filing_types["relocation"].citation == "Conn. Gen. Stat. §19a-639c"
+    assert PACK.filing_types["hospital_conversion"].citation.startswith("Conn. Gen. Stat. §19a-486")
+
+
+def test_unconfirmed_subdivisions_are_marked_with_source_and_date():
     for ft in PACK.filing_types.values():
-        assert ft.citation.startswith("Conn. Gen. Stat. §19a-638(a)")
+        numbers = [int(n) for n in re.findall(r"§19a-638\(a\)\((\d+)\)", ft.citation)]
+        if any(n > 7 for n in numbers) or not numbers:
+            assert ft.status == "unverified" and ft.source and ft.as_of, ft.id
+
+
+def test_the_emergency_path_has_its_own_sixty_day_clock():
+    econ = [r for r in PACK.deadlines.post_filing if r.applies("hospital_transfer_econ")]
+    assert [(r.id, r.days, r.after) for r in econ] == [("econ_decision", 60, "filing")]
+    assert not PACK.deadlines.post_filing[0].applies("hospital_transfer_econ") or econ[0].id == PACK.deadlines.post_filing[0].id
+    assert [r.id for r in PACK.deadlines.post_filing if r.applies("new_facility")] == [
+        "completeness_review", "completeness_response", "completeness_posting", "hearing_request", "review_decision",
+        "review_extension"]
 
 
 def test_169_towns():
@@ -162,8 +190,17 @@ MALFORMED = {
     "section without fields": ("fields", "    fields_from: principles   #", "    #", None, "give 'fields' or 'fields_from'"),
     "bad principle id": ("principles", "{id: public_need,", "{id: Public-Need,", 0, "principles.2.id"),
     "unknown vocabulary": ("fields", "choices: components}", "choices: component}", 0, "component"),
-    "unknown filing type": ("fields", "Licensed beds now\", type: integer, required: [increase_beds]}",
-                            "Licensed beds now\", type: integer, required: [more_beds]}", 0, "unknown filing type"),
+    "unknown filing type": ("fields", "Licensed beds now\", type: integer, required: [increase_beds],",
+                            "Licensed beds now\", type: integer, required: [more_beds],", 0, "unknown filing type"),
+    "unknown filing type asked": ("fields", "Licensed beds now\", type: integer, required: [increase_beds], applies_to: [increase_beds]",
+                                  "Licensed beds now\", type: integer, required: [increase_beds], applies_to: [more_beds]", 0,
+                                  "unknown filing type in applies_to"),
+    "unknown filing type of a rule": ("rules", "    applies_to: [increase_beds]\n", "    applies_to: [more_beds]\n", 0,
+                                      "rule project.beds_increase: unknown filing type in applies_to"),
+    "unknown filing type of a clock row": ("deadlines", "    applies_to: [hospital_transfer_econ]\n",
+                                           "    applies_to: [econ]\n", 0, "row econ_decision: unknown filing type(s) ['econ']"),
+    "unknown list of an agreeing word": ("notice", "{counts: applicants,", "{counts: applicant,", 0,
+                                         "is_are: 'applicant' is not a list of notice.yaml"),
     "date over a whole number": ("fields", "Licensed beds now\", type: integer,", "Licensed beds now\", type: date,", 0,
                                  "field project.beds_current: type 'date' holds a date, but the filing format has a "
                                  "whole number there"),

@@ -22,7 +22,7 @@ from cone.filing.models import Service
 from cone.packs.loader import FORMS_DIR, load_pack
 from cone.packs.models import Band
 
-from .helpers import PACK, TYPE_FACTS, del_path, example, example_of_type, filing, findings, set_path
+from .helpers import PACK, TYPE_FACTS, TYPE_NOTES, del_path, example, example_of_type, filing, findings, set_path
 
 CENSUS = Path(__file__).resolve().parents[3] / "shared" / "domain" / "data"   # ../shared beside the checkout
 
@@ -43,6 +43,16 @@ def _set(path: str, value: Any) -> Callable[[dict], Any]:
 
 def _del(path: str) -> Callable[[dict], Any]:
     return lambda d: del_path(d, path)
+
+
+def _as(filing_type: str, *steps: Callable[[dict], Any]) -> Callable[[dict], Any]:
+    """Replace the example with the complete filing of another type, then apply the steps."""
+    def run(d: dict) -> None:
+        d.clear()
+        d.update(example_of_type(filing_type))
+        for step in steps:
+            step(d)
+    return run
 
 
 def _each(*steps: Callable[[dict], Any]) -> Callable[[dict], Any]:
@@ -107,6 +117,24 @@ FAILING: dict[str, Case] = {
                                ("'health_equity'", "not a review principle", "public_need")),
     "applicant.entity_suffix": Case(_set("applicant.legal_name", "Hopewell Health Solutions"), "applicant.legal_name",
                                     ("'Hopewell Health Solutions'", "limited liability company", "LLC")),
+    "type.relocation": Case(lambda d: _as("relocation")(d), "filing_type", ("Determination form for relocations",
+                                                                            "population served or the payer mix")),
+    "type.hospital_conversion": Case(lambda d: _as("hospital_conversion")(d), "filing_type",
+                                     ("§19a-486 to §19a-486h", "Attorney General", "120 days")),
+    "project.group_practice_size": Case(lambda d: _as("group_practice_transfer", _set("project.physician_fte", 6.0))(d),
+                                        "project.physician_fte", ("of 6 full-time-equivalent", "smaller than the 8")),
+    "project.operating_rooms_increase": Case(
+        lambda d: _as("increase_operating_rooms", _set("project.operating_rooms_proposed", 4))(d),
+        "project.operating_rooms_proposed", ("(4) must exceed the current number (4)",)),
+    "project.operating_rooms_two_in_three_years": Case(
+        lambda d: _as("increase_operating_rooms", _set("project.operating_rooms_proposed", 5))(d),
+        "project.operating_rooms_proposed", ("increase of 1 operating room(s) within three years", "below the 2")),
+    "equipment.replacement": Case(lambda d: _as("equipment_acquisition", _set("project.equipment_replaces", "yes"))(d),
+                                  "project.equipment_replaces", ("replaces one of the same kind", "determination")),
+    "equipment.hospital_based": Case(
+        lambda d: _as("equipment_acquisition", _set("project.equipment_category", "linear_accelerator"),
+                      _set("project.equipment", "a linear accelerator"), _set("project.hospital_based", "yes"))(d),
+        "project.hospital_based", ("not hospital-based",)),
 }
 
 
@@ -215,7 +243,7 @@ def test_one_gap_gives_one_finding():
 @pytest.mark.parametrize("filing_type", sorted(TYPE_FACTS))
 def test_every_required_field_of_every_filing_type(filing_type):
     """Removing any answer the pack requires for a filing type gives exactly one error naming it."""
-    assert findings(example_of_type(filing_type)) == []
+    assert [f.rule for f in findings(example_of_type(filing_type))] == list(TYPE_NOTES.get(filing_type, ()))
     required = [f.path for s in PACK.sections_for(filing_type) for f in s.fields if f.required_for(filing_type)]
     assert required, filing_type
     for path in required:
@@ -619,3 +647,72 @@ def test_entity_suffix(entity_type, name, ok):
 def test_errors_come_before_warnings():
     data = mutated(_each(_set("site.zip", "06103"), _set("site.state", "NY")))
     assert [f.severity for f in findings(data)] == ["error", "warning"]
+
+
+# --- filing types and their own triggers --------------------------------------------------------
+
+@pytest.mark.parametrize("fte", [8, 8.0, 40])
+def test_a_group_practice_of_eight_or_more_physicians_passes_the_size_rule(fte):
+    data = example_of_type("group_practice_transfer")
+    set_path(data, "project.physician_fte", fte)
+    assert only(data, "project.group_practice_size") == []
+
+
+@pytest.mark.parametrize("current, proposed, added, flagged", [
+    (4, 6, None, False), (4, 5, 1, False), (4, 5, None, True), (4, 5, 0, True), (0, 2, None, False)])
+def test_operating_rooms_count_the_increase_of_the_three_years_before(current, proposed, added, flagged):
+    data = example_of_type("increase_operating_rooms")
+    set_path(data, "project.operating_rooms_current", current)
+    set_path(data, "project.operating_rooms_proposed", proposed)
+    if added is not None:
+        set_path(data, "project.operating_rooms_added", added)
+    assert bool(only(data, "project.operating_rooms_two_in_three_years")) is flagged
+
+
+@pytest.mark.parametrize("category, replaces, hospital_based", [
+    ("scanner", "no", None), ("linear_accelerator", "no", "no"), ("linear_accelerator", "yes", None),
+    ("new_technology", "yes", "yes")])
+def test_equipment_that_needs_a_certificate_gets_no_exemption_warning(category, replaces, hospital_based):
+    data = example_of_type("equipment_acquisition")
+    set_path(data, "project.equipment_category", category)
+    set_path(data, "project.equipment_replaces", replaces)
+    if hospital_based:
+        set_path(data, "project.hospital_based", hospital_based)
+    assert [f.rule for f in findings(data)] == []
+
+
+def test_rules_for_one_filing_type_do_not_run_on_another():
+    data = example_of_type("equipment_acquisition")
+    data["filing_type"] = "cardiac_services"
+    set_path(data, "project.cardiac_service", "an elective percutaneous coronary intervention program")
+    set_path(data, "project.equipment_replaces", "yes")       # an equipment answer a cardiac filing does not ask
+    assert [f.rule for f in findings(data)] == []
+
+
+def test_answers_a_type_does_not_ask_give_no_finding():
+    data = example_of_type("transfer_of_ownership")
+    set_path(data, "project.beds_current", 20)
+    set_path(data, "project.beds_proposed", 10)                # would fail project.beds_increase for a bed increase
+    set_path(data, "project.equipment_category", "laser")      # would fail form.choice where it is asked
+    assert findings(data) == []
+
+
+def test_a_new_facility_is_not_asked_the_facts_of_other_types():
+    asked = {f.path for s in PACK.sections_for("new_facility") for f in s.fields}
+    assert {"project.summary", "services", "project.facility_type"} <= asked
+    assert not asked & {"project.transferor", "project.transferee", "project.equipment", "project.beds_current",
+                        "project.terminated_service", "project.operating_rooms_current", "project.physician_fte"}
+
+
+@pytest.mark.parametrize("filing_type", ["outpatient_surgical_facility", "freestanding_emergency_department"])
+def test_surgical_facilities_and_emergency_departments_list_no_behavioral_health_programs(filing_type):
+    assert "services" not in {s.id for s in PACK.sections_for(filing_type)}
+    assert findings(example_of_type(filing_type)) == []
+
+
+@pytest.mark.parametrize("facility_type, required", [
+    ("outpatient_behavioral_health", True), ("residential_behavioral_health", True), ("hospital", False),
+    ("imaging", False)])
+def test_programs_are_required_only_of_a_facility_with_behavioral_health_levels_of_care(facility_type, required):
+    data = mutated(_each(_set("project.facility_type", facility_type), _set("services", [])))
+    assert (("form.required", "services") in rules_of(data)) is required

@@ -22,8 +22,8 @@ def _latest(app, filing_id: int) -> tuple[int, dict]:
         return record.version, json.loads(record.latest().document)
 
 
-def _new_filing(client) -> int:
-    response = client.post("/filings/new", data={"csrf_token": csrf(client, "/filings/new"), "filing_type": "new_facility"})
+def _new_filing(client, filing_type: str = "new_facility") -> int:
+    response = client.post("/filings/new", data={"csrf_token": csrf(client, "/filings/new"), "filing_type": filing_type})
     assert response.status_code == 302
     return int(re.search(r"/filings/(\d+)/", response.headers["Location"]).group(1))
 
@@ -57,14 +57,14 @@ def test_bad_answers_redisplay_with_a_linked_summary_and_what_was_typed(app, log
 
 def test_money_and_number_errors_name_their_fields(login):
     client = login()
-    filing_id = _new_filing(client)
+    filing_id = _new_filing(client, "increase_beds")
     token = csrf(client, f"/filings/{filing_id}/sections/project")
     html = client.post(f"/filings/{filing_id}/sections/project", data={
-        "csrf_token": token, "version": "1", "project.summary": "establish a clinic",
+        "csrf_token": token, "version": "1", "project.facility_name": "Hopewell House",
         "project.capital_expenditure": "ten thousand", "project.beds_current": "1.5"}).get_data(as_text=True)
     assert 'href="#f-project-capital_expenditure"' in html and "Enter an amount in dollars" in html
     assert 'href="#f-project-beds_current"' in html and "Enter a whole number" in html
-    assert "establish a clinic" in html
+    assert "Hopewell House" in html
 
 
 def test_a_valid_section_saves_a_new_version_and_moves_on(app, login):

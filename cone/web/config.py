@@ -42,7 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_KEEP_DAYS": 30,                 # sent mail is deleted from the outbox after this
     "INVITATION_DAYS": 7,
     "PASSWORD_RESET_MINUTES": 60,
-    "RENDER_RETENTION_DAYS": 30,          # superseded renders kept this long: see rendering.retention
+    "RENDER_RETENTION_DAYS": 30,
+    "EXHIBIT_COUNT_LIMIT": 25,            # exhibits one filing may include
+    "EXHIBIT_TOTAL_MB": 200,              # their total size, in MB (of 2**20 bytes)
+    "KEEP_ORIGINAL_EXHIBITS": False,      # also store each upload as it came, before active content is removed          # superseded renders kept this long: see rendering.retention
 }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import security_log
 from .extensions import db
 
 ROLES = ("administrator", "compliance", "legal")
@@ -216,6 +217,8 @@ class ApiToken(db.Model):
             try:
                 db.session.execute(update(cls).where(cls.id == row.id).values(last_used_at=now))
                 db.session.commit()
+                if row.last_used_at is None:
+                    security_log.event("token_first_used", user_id=row.user_id, token_id=row.id)
             except OperationalError:
                 db.session.rollback()
         return Principal.load(row.user_id)[0]

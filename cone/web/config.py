@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 
@@ -63,6 +63,34 @@ def database_url(url: str | None, instance_path: str) -> str:
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+LOCAL_SERVICE_HOSTS = ("", "127.0.0.1", "localhost", "::1")      # (empty: a Unix socket)
+TLS_SSLMODES = ("require", "verify-ca", "verify-full")
+
+
+def plaintext_services(config: Mapping[str, Any]) -> list[str]:
+    """The database and Redis URLs that would cross the network without TLS: each as a sentence
+    naming its setting and host (never its password)."""
+    found = []
+    database = urlsplit(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    query = parse_qs(database.query)
+    host = database.hostname or (query.get("host") or [""])[0]
+    if database.scheme.startswith("postgres") and not host.startswith("/") and host not in LOCAL_SERVICE_HOSTS \
+            and (query.get("sslmode") or [""])[-1] not in TLS_SSLMODES:
+        found.append(f"DATABASE_URL names {host} without sslmode=require (or verify-ca, verify-full)")
+    for setting in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
+        url = urlsplit(str(config.get(setting) or ""))
+        if url.scheme == "redis" and (url.hostname or "") not in LOCAL_SERVICE_HOSTS:
+            found.append(f"{setting} names {url.hostname} over redis:// (use rediss:// for TLS)")
+    return found
+
+
+def refuse_plaintext_services(config: Mapping[str, Any]) -> None:
+    """ValueError when a non-local database or Redis would be reached in plain text, unless
+    CONE_ALLOW_PLAINTEXT_SERVICES says the network in between is trusted."""
+    found = plaintext_services(config)
+    if found and str(config.get("ALLOW_PLAINTEXT_SERVICES", "")).lower() not in ("1", "true"):
+        raise ValueError("; ".join(found) + ": its passwords and every filing would cross the network unencrypted. "
+                         "Use TLS, or set CONE_ALLOW_PLAINTEXT_SERVICES=1 where that network is trusted")
 
 
 def trusted_hosts(public_url: str) -> list[str]:
@@ -149,4 +177,5 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.setdefault("MAIL_WORKER", app.config["RENDER_WORKER"])   # rq, thread or inline, as rendering
     if app.config["MAIL_TLS"] not in MAIL_TLS_MODES:
         raise ValueError(f"CONE_MAIL_TLS must be one of {', '.join(MAIL_TLS_MODES)}, not {app.config['MAIL_TLS']!r}")
+    refuse_plaintext_services(app.config)
     warn_if_readable(app)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Callable, NoReturn
 
 from .filing.errors import InputError
-from .userdirs import cache_root
+from .userdirs import PRIVATE_UMASK, cache_root
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
 # What each output depends on (rules declare their concerns in the pack): a subcommand fails
@@ -274,6 +275,7 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    umask = os.umask(PRIVATE_UMASK)       # the packet, its HTML and the part cache are the user's alone
     try:
         return args.run(args)
     except InputError as exc:
@@ -282,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         return BAD_INPUT
     except BrokenPipeError:
         return OK
+    finally:
+        os.umask(umask)
 
 
 def _leave(signum: int, frame: object) -> NoReturn:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+PRIVATE_UMASK = 0o077     # what cone writes (packets, caches) only its user may read: filings are confidential
+
 
 def cache_root() -> Path:
     if os.environ.get("CONE_CACHE_DIR"):

@@ -7,6 +7,8 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600    # a part may show a filing's answers: the user's alone
+
 
 def content_key(*pieces: str | bytes) -> str:
     digest = hashlib.sha256()
@@ -45,9 +47,10 @@ class PartCache:
     def put(self, key: str, data: bytes) -> None:
         self._remember(key, data)
         if self.directory is not None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
             tmp = self.directory / f".{key}.{os.getpid()}"
-            tmp.write_bytes(data)
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb") as out:
+                out.write(data)
             tmp.replace(self.directory / key)
             self._prune()
 

@@ -1,15 +1,24 @@
-"""Uploaded exhibits: checked by content (a PDF, not too large, not encrypted, readable)."""
+"""Uploaded exhibits: checked by content (a PDF, not too large, not encrypted, readable), and
+re-saved without what a reader would run or open (scripts, automatic and launch actions,
+embedded files)."""
 from __future__ import annotations
 
 import io
 
 import pikepdf
+from pikepdf import Array, Dictionary, Stream
 
 from ..filing.errors import InputError
 
 MAX_EXHIBIT_BYTES = 50 * 1024 * 1024
 MAX_EXHIBIT_PAGES = 1000
 MAX_NAME = 200
+# Actions that run code, start a program, open an embedded file, or send or fetch data: never kept.
+ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/GoToE", "/ImportData", "/SubmitForm", "/RichMediaExecute"})
+# Annotations that carry a file or a player of their own: dropped from the pages.
+ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound"})
+# Keys that trigger an action by themselves or hold a script or a file, wherever they appear.
+ACTIVE_KEYS = ("/AA", "/JS", "/EF", "/AF", "/RichMediaContent")
 
 
 def open_exhibit(data: bytes, name: str) -> pikepdf.Pdf:
@@ -58,3 +67,70 @@ def _contents(page: pikepdf.Page) -> list[pikepdf.Stream]:
 def check_exhibit(data: bytes, name: str) -> None:
     """Raise InputError unless `data` is an attachable PDF exhibit (see open_exhibit)."""
     open_exhibit(data, name).close()
+
+
+def clean_exhibit(data: bytes, name: str) -> bytes:
+    """The exhibit re-saved without JavaScript, the open action, additional actions, launch and
+    other active actions, and embedded files; InputError as for open_exhibit."""
+    with open_exhibit(data, name) as doc:
+        try:
+            disarm(doc)
+            out = io.BytesIO()
+            doc.save(out, deterministic_id=True)
+        except (pikepdf.PdfError, KeyError, TypeError, ValueError, AttributeError):
+            raise InputError(f"exhibit {name[:80]!r} is damaged and cannot be read; re-save it as PDF from its source",
+                             path="exhibits") from None
+    return out.getvalue()
+
+
+def disarm(doc: pikepdf.Pdf) -> None:
+    """Remove from `doc` everything a PDF reader would run or open on its own or on a click."""
+    root = doc.Root
+    for key in ("/OpenAction", "/Collection"):
+        if key in root:
+            del root[key]
+    names = root.get("/Names")
+    if isinstance(names, Dictionary):
+        for key in ("/JavaScript", "/EmbeddedFiles"):
+            if key in names:
+                del names[key]
+    form = root.get("/AcroForm")
+    if isinstance(form, Dictionary) and "/XFA" in form:        # XFA forms carry their own scripts
+        del form["/XFA"]
+    for page in doc.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, Array):
+            page.obj.Annots = Array([a for a in annots
+                                     if not (isinstance(a, Dictionary) and a.get("/Subtype") in ACTIVE_ANNOTATIONS)])
+    for obj in doc.objects:
+        if isinstance(obj, (Dictionary, Stream)):
+            _disarm_dictionary(obj)
+
+
+def _is_active(action: object) -> bool:
+    return isinstance(action, Dictionary) and str(action.get("/S", "")) in ACTIVE_ACTIONS
+
+
+def _disarm_dictionary(obj: Dictionary | Stream) -> None:
+    """Drop the active keys and actions of one dictionary and of the direct ones inside it
+    (indirect ones are reached as objects of their own)."""
+    pending: list[Dictionary | Stream | Array] = [obj]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Array):
+            pending.extend(child for child in item if isinstance(child, (Dictionary, Array)) and not child.is_indirect)
+            continue
+        for key in ACTIVE_KEYS:
+            if key in item:
+                del item[key]
+        if _is_active(item.get("/A")):
+            del item["/A"]
+        following = item.get("/Next")
+        if _is_active(following):
+            del item["/Next"]
+        elif isinstance(following, Array):
+            item.Next = Array([action for action in following if not _is_active(action)])
+        for key in list(item.keys()):
+            child = item[key]
+            if isinstance(child, (Dictionary, Array)) and not child.is_indirect:
+                pending.append(child)

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from .. import resources
 from ..rules.checklist import available_states, get_pack
-from . import access, config, errors, faults
+from . import access, config, errors, faults, security_log
 from .accounts import cli as accounts_cli
 from .accounts import throttle
 from .accounts.members import bp as members_bp
@@ -97,8 +97,11 @@ def configure_sign_in(app: Flask) -> None:
 
 def configure_request_pipeline(app: Flask) -> None:
     """Authorization before every view; security headers on every response, no caching of a
-    signed-in page or a download, HSTS over HTTPS."""
+    signed-in page or a download, HSTS over HTTPS; the security log's request id and refusals."""
+    security_log.init_logger()
+    app.before_request(security_log.assign_request_id)
     access.init_app(app)
+    app.after_request(security_log.log_refusal)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

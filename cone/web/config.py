@@ -2,14 +2,18 @@
 read by the `flask` command), `DATABASE_URL` and `REDIS_URL`; tests pass a mapping instead."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
+
+from ..userdirs import PRIVATE_UMASK
 
 DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": True,
@@ -38,7 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_KEEP_DAYS": 30,                 # sent mail is deleted from the outbox after this
     "INVITATION_DAYS": 7,
     "PASSWORD_RESET_MINUTES": 60,
-    "RENDER_RETENTION_DAYS": 30,          # superseded renders kept this long: see rendering.retention
+    "RENDER_RETENTION_DAYS": 30,
+    "EXHIBIT_COUNT_LIMIT": 25,            # exhibits one filing may include
+    "EXHIBIT_TOTAL_MB": 200,              # their total size, in MB (of 2**20 bytes)
+    "KEEP_ORIGINAL_EXHIBITS": False,      # also store each upload as it came, before active content is removed          # superseded renders kept this long: see rendering.retention
 }
 
 
@@ -56,6 +63,34 @@ def database_url(url: str | None, instance_path: str) -> str:
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+LOCAL_SERVICE_HOSTS = ("", "127.0.0.1", "localhost", "::1")      # (empty: a Unix socket)
+TLS_SSLMODES = ("require", "verify-ca", "verify-full")
+
+
+def plaintext_services(config: Mapping[str, Any]) -> list[str]:
+    """The database and Redis URLs that would cross the network without TLS: each as a sentence
+    naming its setting and host (never its password)."""
+    found = []
+    database = urlsplit(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    query = parse_qs(database.query)
+    host = database.hostname or (query.get("host") or [""])[0]
+    if database.scheme.startswith("postgres") and not host.startswith("/") and host not in LOCAL_SERVICE_HOSTS \
+            and (query.get("sslmode") or [""])[-1] not in TLS_SSLMODES:
+        found.append(f"DATABASE_URL names {host} without sslmode=require (or verify-ca, verify-full)")
+    for setting in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
+        url = urlsplit(str(config.get(setting) or ""))
+        if url.scheme == "redis" and (url.hostname or "") not in LOCAL_SERVICE_HOSTS:
+            found.append(f"{setting} names {url.hostname} over redis:// (use rediss:// for TLS)")
+    return found
+
+
+def refuse_plaintext_services(config: Mapping[str, Any]) -> None:
+    """ValueError when a non-local database or Redis would be reached in plain text, unless
+    CONE_ALLOW_PLAINTEXT_SERVICES says the network in between is trusted."""
+    found = plaintext_services(config)
+    if found and str(config.get("ALLOW_PLAINTEXT_SERVICES", "")).lower() not in ("1", "true"):
+        raise ValueError("; ".join(found) + ": its passwords and every filing would cross the network unencrypted. "
+                         "Use TLS, or set CONE_ALLOW_PLAINTEXT_SERVICES=1 where that network is trusted")
 
 
 def trusted_hosts(public_url: str) -> list[str]:
@@ -92,9 +127,33 @@ def instance_secret_key(instance_path: str) -> str:
     return key
 
 
+def readable_by_others(paths: list[Path]) -> list[Path]:
+    """Those of `paths` that exist and that accounts other than the owner may read."""
+    return [path for path in paths if path.exists() and stat.S_IMODE(path.stat().st_mode) & 0o044]
+
+
+def sqlite_file(uri: str) -> Path | None:
+    """The database file of a SQLite URL (None for another database or one in memory)."""
+    path = uri.removeprefix("sqlite:///") if uri.startswith("sqlite:///") else ""
+    return Path(path.split("?", 1)[0]) if path and path != ":memory:" else None
+
+
+def warn_if_readable(app: Flask) -> None:
+    """One log line when the database file or the instance secret key can be read by other accounts."""
+    paths = [sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])]
+    if app.config.get("SECRET_KEY_FILE"):
+        paths.append(Path(app.config["SECRET_KEY_FILE"]))
+    exposed = readable_by_others([path for path in paths if path is not None])
+    if exposed:
+        logging.getLogger("cone.web").warning(
+            "readable by other accounts: %s; make them private with chmod 600 (and the instance folder 700)",
+            ", ".join(str(path) for path in exposed))
+
+
 def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     """Fill in `app.config`: the defaults, then the environment or `test_config`."""
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.umask(PRIVATE_UMASK)     # the database, its WAL, the secret key, the instance folder: the app's alone
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
         app.config.from_prefixed_env("CONE")
@@ -113,7 +172,10 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+        app.config["SECRET_KEY_FILE"] = str(Path(app.instance_path) / "secret_key")
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
     app.config.setdefault("MAIL_WORKER", app.config["RENDER_WORKER"])   # rq, thread or inline, as rendering
     if app.config["MAIL_TLS"] not in MAIL_TLS_MODES:
         raise ValueError(f"CONE_MAIL_TLS must be one of {', '.join(MAIL_TLS_MODES)}, not {app.config['MAIL_TLS']!r}")
+    refuse_plaintext_services(app.config)
+    warn_if_readable(app)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import security_log
 from .extensions import db
 
 ROLES = ("administrator", "compliance", "legal")
@@ -216,6 +217,8 @@ class ApiToken(db.Model):
             try:
                 db.session.execute(update(cls).where(cls.id == row.id).values(last_used_at=now))
                 db.session.commit()
+                if row.last_used_at is None:
+                    security_log.event("token_first_used", user_id=row.user_id, token_id=row.id)
             except OperationalError:
                 db.session.rollback()
         return Principal.load(row.user_id)[0]
@@ -326,8 +329,9 @@ class ExhibitFile(db.Model):
 
 class Exhibit(db.Model):
     """An exhibit uploaded to a filing: its title (the name it was uploaded under), the `.pdf`
-    name it downloads under, and its bytes by content hash. Kept once removed: the versions
-    that included it still do (VersionExhibit)."""
+    name it downloads under, and its bytes by content hash (the copy cleaned of active content;
+    `original_sha256` the file as uploaded, kept only when KEEP_ORIGINAL_EXHIBITS is set). Kept
+    once removed: the versions that included it still do (VersionExhibit)."""
 
     __tablename__ = "exhibits"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -335,6 +339,7 @@ class Exhibit(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(ForeignKey("exhibit_files.sha256"), index=True)
+    original_sha256: Mapped[str | None] = mapped_column(ForeignKey("exhibit_files.sha256", name="fk_exhibits_original_sha256"))
     size: Mapped[int]
     uploaded_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

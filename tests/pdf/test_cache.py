@@ -1,6 +1,9 @@
 """Caching by content hash: a one-field change re-renders only the parts that show it."""
 from __future__ import annotations
 
+import os
+import stat
+
 from cone.pdf import packet, render_packet, workers
 from cone.pdf.cache import PartCache, content_key
 
@@ -69,3 +72,14 @@ def test_content_key_separates_pieces():
     assert content_key("ab", "c") != content_key("a", "bc")
     assert content_key("x") == content_key(b"x")
 
+
+
+def test_the_part_cache_on_disk_is_readable_by_its_owner_alone_whatever_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        PartCache(directory=tmp_path / "parts").put("k", b"%PDF- part")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "parts").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "parts" / "k").stat().st_mode) == 0o600
+    assert PartCache(directory=tmp_path / "parts").get("k") == b"%PDF- part"

@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import security_log
 from ..extensions import db
 from ..mail import jobs as mail_jobs
 from ..mail import outbox
@@ -98,6 +99,7 @@ def issue_token(user_id: int, label: str) -> str:
     """A new API token of the user; its secret is returned once and never stored."""
     secret = ApiToken.issue(user_id, label)
     db.session.commit()
+    security_log.event("token_created", user_id=user_id)
     return secret
 
 
@@ -108,6 +110,7 @@ def revoke_token(user_id: int, token_id: int) -> ApiToken | None:
         return None
     db.session.delete(token)
     db.session.commit()
+    security_log.event("token_revoked", user_id=user_id, token_id=token_id)
     return token
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import select
 
 from . import service, throttle
+from .. import security_log
 from ..access import permission
 from ..extensions import db
 from ..models import ApiToken, User
@@ -35,10 +36,13 @@ def signin():  # noqa: ANN201
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None and not service.deactivated(user):
             sign_in(user)
+            security_log.event("signin_succeeded", user_id=user.id)
             return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
         if user is not None:
+            security_log.event("signin_failed", user_id=user.id, reason="deactivated")
             error = "Your account is deactivated. Ask a manager of your organization to reactivate it"
         else:
+            security_log.event("signin_failed", reason="credentials", account=throttle.account_key(form.email.data))
             throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
             error = "The e-mail address or password is not right"
     status = 422 if request.method == "POST" else 200
@@ -50,6 +54,7 @@ def signin():  # noqa: ANN201
 def signout():  # noqa: ANN201
     """Sign out every session of the user (a cookie copied before stops working too)."""
     service.end_sessions(g.user.id)
+    security_log.event("signed_out")
     sign_out()
     flash("You have signed out.")
     return redirect(url_for("accounts.signin"))
@@ -86,12 +91,14 @@ def change_password():  # noqa: ANN201
     if form.validate_on_submit():
         throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
         if not user.check_password(form.current.data):
+            security_log.event("password_change_refused", reason="current password")
             throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
             form.current.errors.append("The current password is not right")
         elif form.new.data == form.current.data:
             form.new.errors.append("Choose a password other than the current one")
         else:
             revoked = service.change_password(user, form.new.data, form.revoke_tokens.data)
+            security_log.event("password_changed", tokens_revoked=revoked)
             sign_in(user)
             flash("Your password is changed. Your other sessions are signed out"
                   + (f" and your {revoked} API token{'s' if revoked != 1 else ''} revoked." if revoked else "."))

@@ -1,12 +1,14 @@
-"""Exhibit changes: upload (checked by the PDF package) and removal. Each makes a new version
-of the filing that includes (or no longer includes) the exhibit, and is in the audit log;
-the bytes are stored once by content hash (ExhibitFile)."""
+"""Exhibit changes: upload (checked by the PDF package and re-saved by it without active
+content, within the per-filing limits) and removal. Each makes a new version of the filing
+that includes (or no longer includes) the exhibit, and is in the audit log; the bytes are
+stored once by content hash (ExhibitFile)."""
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
 
+from flask import current_app
 from sqlalchemy import ColumnElement, select
 
 from ... import pdf
@@ -57,24 +59,49 @@ def pdf_bytes(data: bytes, title: str) -> bytes:
     return data[start:] if start > 0 else data
 
 
-def upload(record: FilingRecord, user: Principal, filename: str, data: bytes) -> Exhibit:
-    """Store a PDF exhibit and a version that includes it; InputError names what is wrong,
-    NotEditable or Conflict as for any save."""
-    title = title_of(filename)
-    data = pdf_bytes(data, title)
-    pdf.check_exhibit(data, title)
+def store_file(data: bytes) -> str:
+    """The bytes stored once by their SHA-256, which is returned."""
     digest = hashlib.sha256(data).hexdigest()
     if db.session.get(ExhibitFile, digest) is None:
         db.session.add(ExhibitFile(sha256=digest, data=data, size=len(data)))
         db.session.flush()          # (no relationship tells the unit of work to insert the file first)
-    exhibit = Exhibit(filing_id=record.id, title=title, name=stored_name(title), sha256=digest, size=len(data),
-                      uploaded_by=user.email)
+    return digest
+
+
+def limits() -> tuple[int, int]:
+    """How many exhibits one filing may include, and their total size in bytes."""
+    return int(current_app.config["EXHIBIT_COUNT_LIMIT"]), int(float(current_app.config["EXHIBIT_TOTAL_MB"]) * 2**20)
+
+
+def check_limits(included: list[Exhibit], size: int) -> None:
+    """InputError when one more exhibit of `size` bytes would pass the filing's limits."""
+    count_limit, bytes_limit = limits()
+    if len(included) >= count_limit:
+        raise InputError(f"this filing already has {len(included)} exhibits, the most it may have; "
+                         "remove one to add another", path="exhibit")
+    total = sum(e.size for e in included) + size
+    if total > bytes_limit:
+        raise InputError(f"this exhibit ({size / 2**20:.1f} MB) would bring the filing's exhibits to "
+                         f"{total / 2**20:.1f} MB, over the limit of {bytes_limit / 2**20:g} MB", path="exhibit")
+
+
+def upload(record: FilingRecord, user: Principal, filename: str, data: bytes) -> Exhibit:
+    """Store a PDF exhibit, cleaned of active content, and a version that includes it;
+    InputError names what is wrong, NotEditable or Conflict as for any save."""
+    title = title_of(filename)
+    data = pdf_bytes(data, title)
+    included = exhibits_of(record.id)
+    check_limits(included, 0)
+    clean = pdf.clean_exhibit(data, title)
+    check_limits(included, len(clean))
+    original = store_file(data) if current_app.config["KEEP_ORIGINAL_EXHIBITS"] else None
+    exhibit = Exhibit(filing_id=record.id, title=title, name=stored_name(title), sha256=store_file(clean),
+                      original_sha256=original, size=len(clean), uploaded_by=user.email)
     db.session.add(exhibit)
     db.session.flush()
-    audit(record, user, "exhibit_uploaded", f"{title} ({len(data):,} bytes)")
-    included = version_exhibit_ids(current_filing(record)[1].id)
+    audit(record, user, "exhibit_uploaded", f"{title} ({len(clean):,} bytes)")
     save_version(record, current_filing(record)[0], user, record.version, f"exhibit added: {title}",
-                 exhibit_ids=[*included, exhibit.id])
+                 exhibit_ids=[*version_exhibit_ids(current_filing(record)[1].id), exhibit.id])
     return exhibit
 
 

@@ -50,7 +50,7 @@ WORDING = {
     "termination_of_services": " to terminate its adult partial hospitalization program at Hopewell Health East Lyme, "
                                "located at 248 Flanders Road, East Lyme, with no associated capital expenditure. ",
     "equipment_acquisition": " to acquire a 3.0 Tesla MRI scanner for use at Shoreline Imaging, located at 248 "
-                             "Flanders Road, East Lyme, with an associated capital expenditure of $2,450,000.50. ",
+                             "Flanders Road, East Lyme, with an associated capital expenditure of $2,450,000. ",
     "increase_beds": " to increase the licensed bed capacity of Hopewell House, located at 248 Flanders Road, "
                      "East Lyme, from 16 to 24 beds, with an associated capital expenditure of $350,000. ",
 }

@@ -6,8 +6,10 @@ findings (printed), 2 the input cannot be used (one line on stderr naming file a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -52,11 +54,26 @@ def _load(name: str):
         raise
 
 
-def _findings(command: str, filing, pack):
+def _findings(command: str, filing, pack, today: dt.date | None = None):
     from .rules.checklist import run_checklist
 
     concerns = RELEVANT[command]
-    return [f for f in run_checklist(filing, pack) if concerns is None or pack.concerns[f.rule] & concerns]
+    return [f for f in run_checklist(filing, pack, today=today) if concerns is None or pack.concerns[f.rule] & concerns]
+
+
+def _day(text: str) -> dt.date:
+    """An --as-of date, YYYY-MM-DD exactly (as the filing format writes dates)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}")
+
+
+def _today(args) -> dt.date:
+    """The day the checks that depend on one run for: --as-of, else the real date."""
+    return args.as_of or dt.date.today()
 
 
 def _print_findings(findings, stream) -> None:
@@ -72,7 +89,7 @@ def _exit_for(findings) -> int:
 
 def cmd_check(args) -> int:
     source, filing, pack = _load(args.file)
-    findings = _findings("check", filing, pack)
+    findings = _findings("check", filing, pack, _today(args))
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
         return _exit_for(findings)
@@ -113,7 +130,7 @@ def cmd_timeline(args) -> int:
             print(f"{row.date.isoformat()}  {row.label}  ({row.citation})")
             if row.note:
                 print(f"            {row.note}")
-    findings = _findings("timeline", filing, pack)
+    findings = _findings("timeline", filing, pack, _today(args))
     _print_findings(findings, sys.stderr)
     return _exit_for(findings)
 
@@ -143,13 +160,14 @@ def cmd_pdf(args) -> int:
 
     source, filing, pack = _load(args.file)
     exhibits = [_exhibit(spec) for spec in args.exhibit]
-    findings = _findings("pdf", filing, pack)
+    today = _today(args)
+    findings = _findings("pdf", filing, pack, today)
     if args.html:
-        Path(args.html).write_text(pdf.render_html(filing, pack, final=args.final), encoding="utf-8")
+        Path(args.html).write_text(pdf.render_html(filing, pack, final=args.final, today=today), encoding="utf-8")
     if not args.no_cache:
         pdf.use_cache_directory(cache_root() / "pdf")
     try:
-        data = pdf.render_packet(filing, pack, final=args.final, exhibits=exhibits, cache=not args.no_cache)
+        data = pdf.render_packet(filing, pack, final=args.final, exhibits=exhibits, cache=not args.no_cache, today=today)
     except pdf.FinalBlocked as blocked:
         print(f"cone: {source}: {blocked}; no PDF written", file=sys.stderr)
         _print_findings(blocked.findings, sys.stderr)
@@ -238,6 +256,7 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
     p = sub.add_parser("check", help="check a filing against its state's rule pack")
     p.add_argument("file", help="filing JSON (cone.filing/1), or - for stdin")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="the day to check dates against (default: today)")
     p.set_defaults(run=cmd_check)
     p = sub.add_parser("notice", help="print the public notice")
     p.add_argument("file")
@@ -246,6 +265,7 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
     p = sub.add_parser("timeline", help="print the filing window, fee and post-filing dates")
     p.add_argument("file")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="the day to check dates against (default: today)")
     p.set_defaults(run=cmd_timeline)
     p = sub.add_parser("schema", help="print the JSON Schema of cone.filing/1")
     p.set_defaults(run=cmd_schema)
@@ -257,6 +277,7 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
                    help="attach a PDF exhibit (repeat, in the order the application cites them)")
     p.add_argument("--html", metavar="OUT.html", help="also write the HTML of the packet's own pages")
     p.add_argument("--no-cache", action="store_true", help="render every part afresh")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="the day to check dates against (default: today)")
     p.set_defaults(run=cmd_pdf)
     p = sub.add_parser("import", help="print the filing JSON embedded in a packet PDF")
     p.add_argument("file", help="a PDF written by cone pdf")

@@ -189,10 +189,10 @@ def _metadata(filing: Filing, pack: Pack) -> Metadata:
                     date=_document_date(filing, pack))
 
 
-def render_html(filing: Filing, pack: Pack, *, final: bool = False) -> str:
+def render_html(filing: Filing, pack: Pack, *, final: bool = False, today: dt.date | None = None) -> str:
     """The packet's own pages as one standalone HTML document (stylesheet inlined, no exhibits,
     contents without page numbers: those exist only once the parts are laid out)."""
-    findings = run_checklist(filing, pack)
+    findings = run_checklist(filing, pack, today=today)
     front, _, back = _parts(filing, pack, findings, [], final)
     toc = _toc([{"title": p.title, "level": p.level, "page": ""} for p in front + back])
     bodies = front[0].bodies + [toc] + [body for p in front[1:] + back for body in p.bodies]
@@ -201,13 +201,14 @@ def render_html(filing: Filing, pack: Pack, *, final: bool = False) -> str:
 
 
 def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: Sequence[tuple[str, bytes]] = (),
-                  cache: bool = True) -> bytes:
-    """The application packet as PDF/A-3b bytes with filing.json embedded.
+                  cache: bool = True, today: dt.date | None = None) -> bytes:
+    """The application packet as PDF/A-3b bytes with filing.json embedded; `today`, when given,
+    adds the findings that depend on the day (see run_checklist).
 
     Raises FinalBlocked when `final` is asked while error findings remain, and InputError for
     an exhibit that cannot be attached or a render past its time or memory limit.
     """
-    findings = run_checklist(filing, pack)
+    findings = run_checklist(filing, pack, today=today)
     errors = [f for f in findings if f.severity == "error"]
     if final and errors:
         raise FinalBlocked(errors)

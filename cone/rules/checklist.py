@@ -1,6 +1,7 @@
 """Run a pack's checklist over a filing: findings that each name their rule and citation."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -11,8 +12,11 @@ from typing import Any
 from ..filing.errors import InputError
 from ..filing.models import Filing
 from ..packs.loader import FORMS_DIR, load_pack
+from ..packs.models import RuleDef
 from ..packs.pack import Pack
 from .checks import CHECKS
+from .dated import DATED
+from . import wording  # noqa: F401  (registers the notice wording checks in CHECKS)
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,25 @@ def pack_for(filing: Filing) -> Pack:
     return pack
 
 
-def run_checklist(filing: Filing, pack: Pack) -> list[Finding]:
-    """All findings, errors first, each rule's findings in field order."""
+def run_checklist(filing: Filing, pack: Pack, *, today: dt.date | None = None) -> list[Finding]:
+    """All findings, errors first, each rule's findings in field order. The rules whose check
+    depends on the day (a planned date in the past) run only when `today` is given, so that
+    results stored with a version stay true on any later day."""
+    return _run([r for r in pack.rules_for(filing.filing_type) if today is not None or r.check not in DATED], filing, pack,
+                today)
+
+
+def dated_findings(filing: Filing, pack: Pack, today: dt.date) -> list[Finding]:
+    """Only the findings of the rules that depend on the day, for `today`: what a page or the API
+    adds to a version's stored findings when it shows them."""
+    return _run([r for r in pack.rules_for(filing.filing_type) if r.check in DATED], filing, pack, today)
+
+
+def _run(rules: list[RuleDef], filing: Filing, pack: Pack, today: dt.date | None) -> list[Finding]:
     findings: list[Finding] = []
-    for rule in pack.rules_for(filing.filing_type):
-        for field, values in CHECKS[rule.check](rule, filing, pack):
+    for rule in rules:
+        hits = CHECKS[rule.check](rule, filing, pack, today) if rule.check in DATED else CHECKS[rule.check](rule, filing, pack)
+        for field, values in hits:
             v = _Values(values)
             findings.append(Finding(rule.id, rule.severity, field, rule.message.format_map(v),
                                     rule.citation.format_map(v)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -70,8 +71,8 @@ def filing(data: dict[str, Any]) -> Filing:
     return parse_filing(data)
 
 
-def findings(data: dict[str, Any]) -> list[Finding]:
-    return run_checklist(parse_filing(data), PACK)
+def findings(data: dict[str, Any], today: dt.date | None = None) -> list[Finding]:
+    return run_checklist(parse_filing(data), PACK, today=today)
 
 
 # What each filing type adds to (or changes in) the example to be a complete filing of that type.
@@ -129,7 +130,7 @@ TYPE_FACTS: dict[str, dict[str, Any]] = {
         "project.equipment_category": "scanner",
         "project.equipment": "a 3.0 Tesla MRI scanner",
         "project.equipment_replaces": "no",
-        "project.capital_expenditure": Decimal("2450000.50"),
+        "project.capital_expenditure": Decimal("2450000"),
     },
     "increase_beds": {
         "project.facility_type": "residential_behavioral_health",

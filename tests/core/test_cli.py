@@ -15,6 +15,7 @@ from .helpers import EXAMPLE, EXAMPLE_NOTICE, PRINCIPLE_ANSWERS, example, set_pa
 
 CONE = [sys.executable, "-m", "cone.cli"]
 COMMANDS = ["check", "notice", "timeline"]
+EARLY = ("--as-of", "2025-06-01")   # a day before the example's planned filing date (and those the tests set)
 
 
 def cone(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -72,7 +73,7 @@ def test_core_commands_do_not_import_the_web_or_pdf_stack(command):
 
 def test_check_ok(tmp_path):
     path = write(tmp_path, example())
-    run = cone("check", str(path))
+    run = cone("check", str(path), *EARLY)
     assert run.returncode == 0 and run.stderr == b""
     out = run.stdout.decode()
     assert out.startswith(f"{path}: Connecticut, Establishment of a new health care facility\n")
@@ -80,14 +81,14 @@ def test_check_ok(tmp_path):
 
 
 def test_check_json_ok(tmp_path):
-    run = cone("check", str(write(tmp_path, example())), "--format", "json")
+    run = cone("check", str(write(tmp_path, example())), "--format", "json", *EARLY)
     assert run.returncode == 0 and json.loads(run.stdout) == []
 
 
 def test_shared_example_lacks_only_the_principle_answers_and_the_postings():
     """The shared example answers no review principle and names none of Public Act 23-171's
     postings: one error per principle and per posting, nothing else."""
-    run = cone("check", str(EXAMPLE), "--format", "json")
+    run = cone("check", str(EXAMPLE), "--format", "json", *EARLY)
     assert run.returncode == 1
     out = json.loads(run.stdout)
     postings = ["postings.website_date", "postings.community_locations", "postings.municipal_website", "postings.copy_sent"]
@@ -97,7 +98,7 @@ def test_shared_example_lacks_only_the_principle_answers_and_the_postings():
 
 
 def test_timeline_ok():
-    run = cone("timeline", str(EXAMPLE))
+    run = cone("timeline", str(EXAMPLE), *EARLY)
     assert run.returncode == 0 and run.stderr == b""
     lines = run.stdout.decode().splitlines()
     assert lines[0] == "Fee: $1,000 (up to $50,000; Conn. Gen. Stat. §19a-639a(a))"
@@ -129,7 +130,7 @@ def test_stdin():
 
 def test_warnings_alone_exit_0(tmp_path):
     path = write(tmp_path, with_changes({"site.zip": "06103"}))
-    run = cone("check", str(path))
+    run = cone("check", str(path), *EARLY)
     assert run.returncode == 0
     assert "WARNING site.zip_town [site.zip]" in run.stdout.decode()
     assert "0 error(s), 1 warning(s)" in run.stdout.decode()
@@ -139,7 +140,7 @@ def test_warnings_alone_exit_0(tmp_path):
 
 def test_check_errors_exit_1(tmp_path):
     path = write(tmp_path, with_changes({"site.zip": "10001", "planned_filing_date": "2025-06-20"}))
-    run = cone("check", str(path), "--format", "json")
+    run = cone("check", str(path), "--format", "json", *EARLY)
     assert run.returncode == 1
     out = json.loads(run.stdout)
     assert [f["rule"] for f in out] == ["site.zip", "publication.window", "posting.website_early"]
@@ -150,7 +151,7 @@ def test_check_errors_exit_1(tmp_path):
 
 
 def test_check_text_lists_findings(tmp_path):
-    run = cone("check", str(write(tmp_path, with_changes({"site.state": "NY"}))))
+    run = cone("check", str(write(tmp_path, with_changes({"site.state": "NY"}))), *EARLY)
     assert run.returncode == 1
     out = run.stdout.decode()
     assert "ERROR   site.state [site.state]" in out and "(Conn. Gen. Stat. §19a-638(a))" in out

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from cone.rules.checklist import run_checklist
 from cone.rules.checks import CHECKS
+from cone.rules.dated import DATED
 from cone.filing.errors import InputError
 from cone.filing.models import Filing
 from cone.filing.parser import dumps, loads, parse_filing
@@ -23,6 +24,7 @@ from cone.documents.timeline import build_timeline
 
 from .helpers import PACK, example, findings, html_text, set_path, to_json
 
+TODAY = dt.date(2026, 12, 3)   # a day for the checks that depend on one
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_scalars = (st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False)
@@ -218,9 +220,11 @@ def test_every_parsed_ct_filing_can_be_checked_noticed_and_dated(data, filing_ty
     f = parse_filing({**data, "state": "CT", "filing_type": filing_type})
     for rule in PACK.rules:   # every placeholder of the message (and citation) gets a value
         needs = {name for part in (rule.message, rule.citation) for _, name, _, _ in Formatter().parse(part) if name}
-        for _, values in CHECKS[rule.check](rule, f, PACK):
+        day = (TODAY,) if rule.check in DATED else ()
+        for _, values in CHECKS[rule.check](rule, f, PACK, *day):
             assert needs <= set(values), (rule.id, needs - set(values))
     run_checklist(f, PACK)
+    run_checklist(f, PACK, today=TODAY)
     notice = render_notice(f, PACK)
     assert notice.text.startswith("Notice is hereby given")
     for path in notice.missing:

@@ -68,7 +68,7 @@ WORDING = {
     "cardiac_services": " to establish an elective percutaneous coronary intervention program at Lawrence Shoreline "
                         f"Hospital, located at {SITE}, with an associated capital expenditure of $1,800,000. ",
     "equipment_acquisition": " to acquire a 3.0 Tesla MRI scanner for use at Shoreline Imaging, located at 248 "
-                             "Flanders Road, East Lyme, with an associated capital expenditure of $2,450,000.50. ",
+                             "Flanders Road, East Lyme, with an associated capital expenditure of $2,450,000. ",
     "increase_beds": " to increase the licensed bed capacity of Hopewell House, located at 248 Flanders Road, "
                      "East Lyme, from 16 to 24 beds, with an associated capital expenditure of $350,000. ",
     "increase_operating_rooms": " to increase the number of operating rooms at Shoreline Surgery Center, located at "

@@ -6,6 +6,7 @@ other rules (if any) the same mutation also trips, and words the message must co
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 
 import shutil
@@ -35,6 +36,7 @@ class Case:
     at: str                                    # the field path the finding must name
     says: tuple[str, ...] = ()                 # words the message must contain
     also: frozenset[str] = frozenset()         # other rules the same mutation must trip
+    today: dt.date | None = None               # the day the checklist runs on (for the rules that depend on it)
 
 
 def _set(path: str, value: Any) -> Callable[[dict], Any]:
@@ -70,6 +72,28 @@ FAILING: dict[str, Case] = {
     "notice.address": Case(_del("site.street"), "site.street", ("street address", "'Street address'")),
     "notice.capital_expenditure": Case(_del("project.capital_expenditure"), "project.capital_expenditure",
                                        ("total capital expenditure", "0 if there is none")),
+    "notice.summary_start": Case(_set("project.summary", "to establish an outpatient behavioral health care facility for adults"),
+                                 "project.summary", ("starts with 'to'", "'to to establish",
+                                                     "enter 'establish an outpatient behavioral health care facility for adults'")),
+    "notice.summary_end": Case(_set("project.summary", "establish an outpatient behavioral health care facility for adults."),
+                               "project.summary", ("ends with '.'", "for adults. at ...",
+                                                   "enter 'establish an outpatient behavioral health care facility for adults'")),
+    "notice.summary_site": Case(_set("project.summary",
+                                     "establish an outpatient behavioral health care facility for adults in East Lyme"),
+                                "project.summary", ("('in East Lyme')",
+                                                    "enter 'establish an outpatient behavioral health care facility for adults'")),
+    "notice.summary_applicant": Case(_set("project.summary",
+                                          "establish Hopewell Health Solutions' outpatient behavioral health care facility for adults"),
+                                     "project.summary", ("('Hopewell Health Solutions')",
+                                                         "enter 'establish its outpatient behavioral health care facility for adults'")),
+    "notice.equipment_article": Case(_each(dict.clear, lambda d: d.update(example_of_type("equipment_acquisition")),
+                                           _set("project.equipment", "linear accelerator")),
+                                     "project.equipment", ("'acquire linear accelerator'", "enter 'a linear accelerator'")),
+    "notice.count_singular": Case(_each(dict.clear, lambda d: d.update(example_of_type("increase_beds")),
+                                        _set("project.beds_current", 0), _set("project.beds_proposed", 1)),
+                                  "project.beds_proposed", ("'1 beds'", "'1 bed'")),
+    "notice.capital_cents": Case(_set("project.capital_expenditure", Decimal("10000.50")), "project.capital_expenditure",
+                                 ("with cents ($10,000.50)", "round it to whole dollars", "enter 10001 to print $10,001")),
     "form.required": Case(_del("applicant.contact.email"), "applicant.contact.email", ("'Contact e-mail'",)),
     "form.choice": Case(lambda d: d["services"][0]["components"].append("yoga"), "services[0].components",
                         ("'yoga'", "'Treatment components'", "group_therapy")),
@@ -83,6 +107,9 @@ FAILING: dict[str, Case] = {
     "publication.window": Case(_set("planned_filing_date", "2025-06-23"), "planned_filing_date",
                                ("(June 4, 2025)", "between June 24, 2025 and September 2, 2025",
                                 "planned filing date is June 23, 2025")),
+    "publication.planned_past": Case(lambda d: None, "planned_filing_date",
+                                     ("(July 7, 2025) is 1 day(s) before today (July 8, 2025)", "cannot be filed in the past"),
+                                     today=dt.date(2025, 7, 8)),
     "posting.required": Case(_del("postings.copy_sent"), "postings.copy_sent",
                              ("Public Act 23-171", "'Date a copy was sent to OHS'")),
     "posting.website_early": Case(_set("postings.website_date", "2025-06-20"), "postings.website_date",
@@ -155,7 +182,7 @@ def test_example_passes_every_rule():
 @pytest.mark.parametrize("rule_id", sorted(FAILING))
 def test_rule_fails(rule_id):
     case, rule = FAILING[rule_id], RULES[rule_id]
-    found = findings(mutated(case.mutate))
+    found = findings(mutated(case.mutate), today=case.today)
     assert {f.rule for f in found} == {rule_id} | case.also
     mine = [f for f in found if f.rule == rule_id]
     assert [f.field for f in mine] == [case.at]

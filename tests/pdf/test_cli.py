@@ -14,7 +14,7 @@ from cone.cli import main
 from cone.filing.parser import dumps, loads
 from cone.pdf.workers import WORKERS
 
-from .conftest import EXAMPLE, example, filing, make_pdf, render_workers, running_processes
+from .conftest import EXAMPLE, example, filing, make_pdf, page_texts, render_workers, running_processes
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,17 @@ def test_no_cache_gives_the_same_bytes(tmp_path, complete):
     assert main(["pdf", str(complete), "-o", str(a)]) == 0
     assert main(["pdf", str(complete), "-o", str(b), "--no-cache"]) == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_pdf_as_of_a_day_after_the_planned_date_lists_the_past_date_warning_in_the_packet(tmp_path, capsys, complete):
+    late, early = tmp_path / "late.pdf", tmp_path / "early.pdf"
+    assert main(["pdf", str(complete), "-o", str(late), "--as-of", "2025-07-08"]) == 0
+    assert "publication.planned_past" in capsys.readouterr().err
+    assert main(["pdf", str(complete), "-o", str(early), "--as-of", "2025-07-07"]) == 0
+    assert capsys.readouterr().err == ""
+    late_text, early_text = " ".join(page_texts(late.read_bytes())), " ".join(page_texts(early.read_bytes()))
+    assert "before today (July 8, 2025)" in " ".join(late_text.split())
+    assert "before today" not in early_text
 
 
 def test_final_with_errors_exits_1_and_writes_nothing(tmp_path, capsys):
@@ -108,7 +119,7 @@ def test_separate_processes_at_different_times_give_the_same_bytes_as_the_apps_p
     outputs = []
     for i in range(2):
         out = tmp_path / f"run{i}.pdf"
-        command = _cone("pdf", str(complete), "-o", str(out), "--no-cache")
+        command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", "--as-of", "2025-07-07")
         assert command.wait(timeout=300) == 0, command.stderr.read()
         outputs.append(out.read_bytes())
         time.sleep(1.1 if i == 0 else 0)          # font timestamps have one-second resolution
@@ -120,7 +131,8 @@ def test_the_command_writes_everything_and_leaves_no_process_behind(tmp_path, co
     out = tmp_path / "packet.pdf"
     temp = tmp_path / "temp"
     temp.mkdir()
-    command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", env={**os.environ, "TMPDIR": str(temp)})
+    command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", "--as-of", "2025-07-07",
+                    env={**os.environ, "TMPDIR": str(temp)})
     _, err = command.communicate(timeout=300)
     assert command.returncode == 0, err
     assert err == b""                              # no warning of leaked semaphores, say
@@ -137,7 +149,8 @@ def test_a_terminated_command_stops_its_workers_and_leaves_no_process_behind(tmp
     out = tmp_path / "packet.pdf"
     temp = tmp_path / "temp"
     temp.mkdir()
-    command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", env={**os.environ, "TMPDIR": str(temp)})
+    command = _cone("pdf", str(complete), "-o", str(out), "--no-cache", "--as-of", "2025-07-07",
+                    env={**os.environ, "TMPDIR": str(temp)})
     deadline = time.monotonic() + 60
     while len(render_workers(command.pid)) < WORKERS and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -99,7 +99,8 @@ def preview_section(filing_id: int, section_id: str):  # noqa: ANN201
     if errors:
         return "", 204
     note = Markup('<p class="banner preview-note">Previewing your unsaved answers.</p>')
-    return note + panel_html(record.id, panel_for(updated, results.compute(updated)))
+    shown, _ = results.for_day(results.compute(updated), updated, results.today())
+    return note + panel_html(record.id, panel_for(updated, shown))
 
 
 def _conflict(record: FilingRecord, sec: Section, pack: Pack, values: dict, mine: Filing):

@@ -62,12 +62,13 @@ def main() -> int:
     from cone.rules.checklist import pack_for, run_checklist
     from cone.filing.parser import loads
     from cone.documents.notice import render_notice
-    from example_filing import PRINCIPLE_ANSWERS
+    from example_filing import POSTINGS, PRINCIPLE_ANSWERS
 
-    # The shared example answers every question but the review principles; the test suite's
-    # answers to those make it a complete filing, as one would be filed.
+    # The shared example answers every question but the review principles and the postings;
+    # the test suite's answers to those make it a complete filing, as one would be filed.
     document = json.loads(args.example.read_text(encoding="utf-8"))
     document["principles"] = PRINCIPLE_ANSWERS
+    document["postings"] = POSTINGS
     text = json.dumps(document, indent=2, ensure_ascii=False)
     filing = loads(text)
     pack = pack_for(filing)

@@ -55,6 +55,13 @@ def available_states() -> list[str]:
 def get_pack(state: str) -> Pack:
     """The pack for a state code, loaded with this checklist's checks (once per process and
     folder); InputError when there is none."""
+    return _find(state, os.environ.get("CONE_PACKS", ""))
+
+
+@functools.cache
+def _find(state: str, folders: str) -> Pack:
+    """The pack of `state` among the pack folders that CONE_PACKS (`folders`) names, looked up
+    once per state and setting: every check of a filing asks for its pack."""
     if re.fullmatch(r"[A-Za-z]{2}", state):
         for folder in pack_dirs():
             if (folder / state.lower() / "pack.yaml").is_file():

@@ -138,7 +138,7 @@ def _clip(text: str, limit: int) -> str:
 def _chrome(filing: Filing, pack: Pack, final: bool) -> dict:
     """Running header and footer of every page (one line each), and the watermark of a draft."""
     return {"header_left": _clip(filing.applicant.legal_name or "Applicant not named", 70),
-            "header_right": pack.filing_types[filing.filing_type].label,
+            "header_right": _clip(pack.filing_types[filing.filing_type].label, 55),
             "footer_left": "Certificate of Need Application" + ("" if final else " (draft)"), "draft": not final}
 
 

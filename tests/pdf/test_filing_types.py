@@ -29,11 +29,11 @@ def _words(text: str) -> str:
 @pytest.mark.parametrize("name", NAMES)
 def test_each_realistic_filing_renders_its_final_packet_with_its_own_questions_only(name):
     filing = loads((FILINGS / f"{name}.json").read_bytes())
-    text = _words(" ".join(page_texts(render_packet(filing, PACK, final=True))))
+    text = _words(" ".join(page_texts(render_packet(filing, PACK, final=True))).replace("-\n", "-"))   # a label breaks at its hyphens
     notice = render_notice(filing, PACK).text
     scope = notice[notice.index("certificate of need ") + 20:notice.index(" with ")]
     assert _words(scope) in text
-    assert PACK.filing_types[filing.filing_type].label in text
+    assert _words(PACK.filing_types[filing.filing_type].label) in text        # on the cover
     asked = _asked(filing.filing_type)
     for path, label in TYPE_LABELS.items():
         if path.startswith("project.") and path not in asked:

@@ -29,6 +29,11 @@ def get_path(obj: Any, path: str) -> Any:
     return obj
 
 
+def is_within(path: str, prefix: str) -> bool:
+    """Whether a field path is `prefix` or lies under it: services[0].level is within services."""
+    return path == prefix or path.startswith((prefix + ".", prefix + "["))
+
+
 def is_blank(value: Any) -> bool:
     """No answer: None, an empty or all-space string, or an empty list."""
     if value is None:

@@ -19,7 +19,7 @@ from ..filing.money import format_money
 from ..documents.notice import render_notice
 from ..packs.models import CoverItem, FieldDef, Section
 from ..packs.pack import COVER_FACTS, Pack
-from ..filing.paths import get_path, is_blank
+from ..filing.paths import get_path, is_blank, is_within
 from ..calendar import filing_window, qualifying_run
 
 _LIST_TYPES = ("multichoice", "date_list")
@@ -112,7 +112,7 @@ def _flag(flagged: list[Finding]) -> str:
 def _about(finding: Finding, item: CoverItem, pack: Pack) -> bool:
     """Whether an error finding belongs to a cover item: its rule's concerns, or the field it names."""
     return bool(pack.concerns.get(finding.rule, frozenset()) & set(item.concerns)) or any(
-        finding.field == p or finding.field.startswith((p + ".", p + "[")) for p in item.fields)
+        is_within(finding.field, p) for p in item.fields)
 
 
 def _checklist(pack: Pack, errors: list[Finding], exhibits: list[dict[str, Any]], facts: dict[str, Any]

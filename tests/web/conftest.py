@@ -156,10 +156,7 @@ def mail_app(database, mailbox):
     """An app whose mail goes to `mailbox`, sent inline after each change."""
     app = make_app(database, **mail_settings(mailbox.port))
     yield app
-    app.extensions["cone.render_thread"].stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from ...filing.money import format_money
 from ...filing.parser import parse_filing
 from ...packs.models import Section
 from ...rules.checklist import available_states, get_pack
-from ...filing.paths import get_path, is_blank
+from ...filing.paths import get_path, is_blank, is_within
 from ..access import current_record, permission
 from ..exhibits.service import exhibits_of
 from ..models import Comment
@@ -150,8 +150,7 @@ def overview(filing_id: int):  # noqa: ANN201
 
 def _section_state(section: Section, filing: Filing, findings: list) -> str:
     paths = [f.path for f in section.fields]
-    if any(f.severity == "error" and any(f.field == p or f.field.startswith(p + "[") or f.field.startswith(p + ".")
-                                          for p in paths) for f in findings):
+    if any(f.severity == "error" and any(is_within(f.field, p) for p in paths) for f in findings):
         return "errors"
     answered = [not is_blank(get_path(filing, p)) for p in paths]
     if not any(answered):

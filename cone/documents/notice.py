@@ -100,6 +100,8 @@ def render_notice(filing: Filing, pack: Pack) -> Notice:
             return joined(name)
         if name in spec.agreeing:
             word = spec.agreeing[name]
+            if word.number is not None:
+                return _plain(word.one if get_path(filing, spec.placeholders[word.number]) == 1 else word.many)
             gaps = is_blank(get_path(filing, spec.lists[word.counts].fields[0]))
             return _plain(word.many if len(names(word.counts)) + gaps > 1 else word.one)
         return field(spec.placeholders[name])

@@ -156,11 +156,19 @@ class ListPlaceholder(Spec):
 
 
 class AgreeingWord(Spec):
-    """A notice placeholder whose word agrees with how many names a list placeholder holds ("is"/"are")."""
+    """A notice placeholder whose word agrees with how many names a list placeholder holds
+    ("is"/"are") or with a number a placeholder prints ("1 bed", "12 beds")."""
 
-    counts: str          # the list placeholder it agrees with
+    counts: str | None = None    # the list placeholder it agrees with
+    number: str | None = None    # or the numeric placeholder it follows
     one: str
     many: str
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "AgreeingWord":
+        if (self.counts is None) == (self.number is None):
+            raise ValueError("give exactly one of 'counts' (a list placeholder) and 'number' (a placeholder)")
+        return self
 
 
 class CapexWording(Spec):

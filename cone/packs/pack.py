@@ -178,8 +178,11 @@ class Pack:
                 if not _known(path, filing_paths):
                     raise self._fail("notice", ("lists", name), f"list {name}: unknown field path '{path}'")
         for name, word in self.notice.agreeing.items():
-            if word.counts not in self.notice.lists:
+            if word.counts is not None and word.counts not in self.notice.lists:
                 raise self._fail("notice", ("agreeing", name), f"{name}: '{word.counts}' is not a list of notice.yaml")
+            if word.number is not None and word.number not in self.notice.placeholders:
+                raise self._fail("notice", ("agreeing", name),
+                                 f"{name}: '{word.number}' is not a placeholder of notice.yaml")
         known = (set(self.notice.placeholders) | set(self.notice.lists) | set(self.notice.agreeing)
                  | {"statement", "contact", "site", "capital_expenditure"})
         for i, ft in enumerate(self.filing_types.values()):

@@ -1,5 +1,5 @@
 """Checks of the notice's wording: how each answer reads where the filing type's notice template
-prints it (a doubled word, a stray period, a repeated fact, a missing article, "1 beds", cents).
+prints it (a doubled word, a stray period, a repeated fact, a missing article, "1 beds" in a summary, cents).
 
 Each applies only where the template prints the field, and skips a blank answer (the draft's
 bracketed placeholder stays as it is). The words they look for are the rule's params in the pack.
@@ -175,18 +175,20 @@ def notice_article(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
 
 @check
 def notice_count_noun(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
-    """A count of one that the notice template prints before a plural noun of params.nouns
-    ("to 1 beds") is reported with the singular the notice needs."""
-    spec = pack.notice
-    parts = list(template_parts(pack.filing_types[filing.filing_type].notice))
-    for i, (_, name) in enumerate(parts[:-1]):
-        path = spec.placeholders.get(name or "")
-        if path is None:
+    """A free-text answer (params.fields) that the notice prints counts one of a plural noun of
+    params.nouns ("add 1 beds", "one new operating rooms"); the fix is the answer in the singular."""
+    for path in rule.params["fields"]:
+        value = _text(filing, path)
+        if value is None or _context(pack, filing, path) is None:
             continue
-        following = parts[i + 1][0]
         for plural, singular in rule.params["nouns"].items():
-            if re.match(rf"\s+{re.escape(plural)}\b", following) and get_path(filing, path) == 1:
-                yield path, {"value": 1, "plural": plural, "singular": singular, "before": parts[i][0].strip()}
+            pattern = re.compile(rf"\b(1|one)(\s+(?:[\w-]+\s+)?){re.escape(plural)}\b", re.IGNORECASE)
+            found = pattern.search(value)
+            if found:
+                fixed = pattern.sub(rf"\g<1>\g<2>{singular}", value)
+                yield path, {"value": value, "wrong": found.group(0), "plural": plural, "singular": singular,
+                             "fixed": fixed}
+                break
 
 
 @check

@@ -89,9 +89,10 @@ FAILING: dict[str, Case] = {
     "notice.equipment_article": Case(_each(dict.clear, lambda d: d.update(example_of_type("equipment_acquisition")),
                                            _set("project.equipment", "linear accelerator")),
                                      "project.equipment", ("'acquire linear accelerator'", "enter 'a linear accelerator'")),
-    "notice.count_singular": Case(_each(dict.clear, lambda d: d.update(example_of_type("increase_beds")),
-                                        _set("project.beds_current", 0), _set("project.beds_proposed", 1)),
-                                  "project.beds_proposed", ("'1 beds'", "'1 bed'")),
+    "notice.count_singular": Case(_set("project.summary",
+                                       "establish an outpatient behavioral health care facility for adults with 1 group rooms"),
+                                  "project.summary", ("'1 group rooms'", "enter 'establish an outpatient behavioral "
+                                                      "health care facility for adults with 1 group room'")),
     "notice.capital_cents": Case(_set("project.capital_expenditure", Decimal("10000.50")), "project.capital_expenditure",
                                  ("with cents ($10,000.50)", "round it to whole dollars", "enter 10001 to print $10,001")),
     "form.required": Case(_del("applicant.contact.email"), "applicant.contact.email", ("'Contact e-mail'",)),

@@ -103,12 +103,28 @@ def test_equipment_needs_an_article_and_the_message_gives_the_one_to_use(equipme
         assert f"enter '{fixed}'" in finding.message and finding.severity == "warning"
 
 
-@pytest.mark.parametrize("current, proposed, singular", [(0, 1, True), (1, 2, False), (16, 24, False), (0, 2, False)])
-def test_a_count_of_one_before_a_plural_noun_gets_the_singular(current, proposed, singular):
+@pytest.mark.parametrize("current, proposed, printed", [(0, 1, "from 0 to 1 bed,"), (1, 2, "from 1 to 2 beds,"),
+                                                       (16, 24, "from 16 to 24 beds,"), (2, 1, "from 2 to 1 bed,")])
+def test_the_bed_count_of_the_notice_agrees_with_its_noun_and_needs_no_finding(current, proposed, printed):
     data = example_of_type("increase_beds")
     set_path(data, "project.beds_current", current)
     set_path(data, "project.beds_proposed", proposed)
-    assert ("notice.count_singular" in rules_of(data)) is singular
+    assert printed in render_notice(filing(data), PACK).text
+    assert "notice.count_singular" not in rules_of(data)
+
+
+@pytest.mark.parametrize("summary, fixed", [
+    ("establish an outpatient facility with 1 treatment chairs", "with 1 treatment chair"),
+    ("add one beds to the unit", "add one bed to the unit"),
+    ("add 1 operating rooms", "add 1 operating room"),
+    ("add 11 beds", None), ("add 1 bed", None), ("add 21 beds", None), ("add one more bed", None)])
+def test_a_summary_that_counts_one_of_a_plural_gets_the_singular_as_its_fix(summary, fixed):
+    data = example()
+    set_path(data, "project.summary", summary)
+    found = [f for f in findings(data) if f.rule == "notice.count_singular"]
+    assert bool(found) is (fixed is not None)
+    if fixed:
+        assert fixed in found[0].message and found[0].severity == "warning"
 
 
 @pytest.mark.parametrize("amount, rounded", [(Decimal("10000.50"), "enter 10001 to print $10,001"),

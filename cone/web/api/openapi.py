@@ -78,9 +78,11 @@ def document() -> dict[str, Any]:
                         "requestBody": body,
                         "responses": {"200": _ok("Saved", RESOURCE), **_errors(400, 401, 403, 404, 409, 413, 415, 422)}},
             },
-            "/filings/{filing_id}/findings": {"parameters": ID, "get": {
-                "summary": "Checklist findings, each with its rule and citation",
-                "responses": {"200": _ok("Findings", obj), **_errors(401, 404)}}},
+            "/filings/{filing_id}/findings": {"parameters": [*ID, _query(
+                "as_of", {"type": "string", "format": "date"},
+                "The day date checks use (a planned filing date before it is a finding); default today")],
+                "get": {"summary": "Checklist findings, each with its rule and citation",
+                        "responses": {"200": _ok("Findings", obj), **_errors(400, 401, 404)}}},
             "/filings/{filing_id}/notice": {"parameters": ID, "get": {
                 "summary": "The public notice as text and escaped HTML",
                 "responses": {"200": _ok("Notice", obj), **_errors(401, 404)}}},

@@ -1,6 +1,7 @@
 """JSON API under /api/v1: bearer tokens, the same validation and permissions as the forms."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from ..access import current_record, filing_item, permission
 from ..errors import api_error
 from ..extensions import db
 from ..filings.service import Conflict, NotEditable, create_filing, current_filing, ensure_editable, save_version, version_results
+from ..filings import results
 from ..filings.lists import FilingQuery, filings_page, organization_names
 from ..filings.workflow import STATUS_LABELS
 from ..models import FilingRecord, FilingVersion, RenderJob
@@ -143,12 +145,25 @@ def put_filing(filing_id: int) -> Response:
     return _resource(record, version=base + 1 if saved else base)
 
 
+def _as_of() -> dt.date:
+    """The day dated findings are checked against: ?as_of=YYYY-MM-DD, else today."""
+    raw = request.args.get("as_of")
+    if raw is None:
+        return results.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        abort(400, f"as_of: '{raw[:40]}' is not a date in the form YYYY-MM-DD")
+
+
 @bp.get("/filings/<int:filing_id>/findings")
 @permission("view", obj="filing")
 def findings(filing_id: int) -> Response:
-    results = version_results(current_filing(current_record())[1])
-    return jsonify({"version": current_record().version, "has_errors": results.has_errors,
-                    "findings": findings_json(results.findings)})
+    filing, version = current_filing(current_record())
+    day = _as_of()
+    shown, _ = results.for_day(results.stored(version, filing), filing, day)
+    return jsonify({"version": current_record().version, "as_of": day.isoformat(), "has_errors": shown.has_errors,
+                    "findings": findings_json(shown.findings)})
 
 
 @bp.get("/filings/<int:filing_id>/notice")

@@ -64,7 +64,7 @@ def test_errors_name_the_field_path(app, token, example):
 def test_findings_notice_and_timeline(app, token, filing_id):
     client = app.test_client()
     findings = client.get(f"/api/v1/filings/{filing_id}/findings", headers=token("compliance")).get_json()
-    assert set(findings) == {"version", "has_errors", "findings"}
+    assert set(findings) == {"version", "as_of", "has_errors", "findings"}
     assert all({"rule", "severity", "field", "message", "citation"} <= set(f) for f in findings["findings"])
     notice = client.get(f"/api/v1/filings/{filing_id}/notice", headers=token()).get_json()
     assert "Hopewell Health Solutions, LLC" in notice["text"] and notice["missing"] == []

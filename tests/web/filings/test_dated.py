@@ -74,3 +74,20 @@ def test_a_planned_date_of_today_or_later_shows_no_warning(app, login, token, ex
     for planned in (TODAY, TODAY + dt.timedelta(days=30)):
         filing_id = _create(app, token, example, planned)
         assert _warning(login().get(f"/filings/{filing_id}").get_data(as_text=True)) is None
+
+
+def test_the_api_findings_include_a_past_planned_date_for_today_or_the_day_asked(app, token, example):
+    filing_id = _create(app, token, example, TODAY - dt.timedelta(days=2))
+    client = app.test_client()
+    body = client.get(f"/api/v1/filings/{filing_id}/findings", headers=token()).get_json()
+    [past] = [f for f in body["findings"] if f["rule"] == "publication.planned_past"]
+    assert "is 2 day(s) before today" in past["message"] and body["as_of"] == TODAY.isoformat()
+    earlier = (TODAY - dt.timedelta(days=5)).isoformat()
+    body = client.get(f"/api/v1/filings/{filing_id}/findings?as_of={earlier}", headers=token()).get_json()
+    assert "publication.planned_past" not in [f["rule"] for f in body["findings"]] and body["as_of"] == earlier
+    assert "publication.planned_past" not in _stored_rules(app, filing_id)
+
+
+def test_an_api_as_of_that_is_not_a_date_is_refused_naming_the_parameter(app, filing_id, token):
+    response = app.test_client().get(f"/api/v1/filings/{filing_id}/findings?as_of=06/02/2025", headers=token())
+    assert response.status_code == 400 and "as_of: '06/02/2025' is not a date" in response.get_json()["error"]["message"]

@@ -21,6 +21,13 @@ def free_port() -> int:
 class _Handler:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refused: dict[str, str] = {}      # recipient -> the reply its RCPT gets ("550 ...", "450 ...")
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:   # (aiosmtpd's hook name)
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:      # (aiosmtpd's hook name)
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
@@ -67,6 +74,10 @@ class Mailbox:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+    def refuse(self, address: str, reply: str) -> None:
+        """Answer RCPT TO:<address> with `reply` from now on."""
+        self.handler.refused[address] = reply
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]

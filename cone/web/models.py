@@ -402,7 +402,7 @@ class OutboxMail(db.Model):
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)   # pending, sending, sent
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)   # pending, sending, sent, refused
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")

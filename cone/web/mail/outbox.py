@@ -6,7 +6,7 @@ import smtplib
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from ..extensions import db
 from ..models import OutboxMail, utcnow
@@ -63,8 +63,19 @@ def _claim(mail_id: int) -> OutboxMail | None:
     return db.session.get(OutboxMail, mail_id) if taken.rowcount == 1 else None
 
 
+def permanently_refused(exc: Exception) -> bool:
+    """The server refused every recipient with a 5xx reply: sending again cannot succeed."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused) and bool(exc.recipients) and all(
+        code >= 500 for code, _ in exc.recipients.values())
+
+
 def _failed(mail: OutboxMail, exc: Exception) -> None:
     mail.attempts += 1
+    if permanently_refused(exc):
+        mail.status, mail.last_error = "refused", f"{type(exc).__name__}: {exc}"[:500]
+        db.session.commit()
+        current_app.logger.warning("mail %s refused by the mail server for its recipient; not retried", mail.id)
+        return
     mail.status = "pending"
     mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
     mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -75,7 +86,8 @@ def _failed(mail: OutboxMail, exc: Exception) -> None:
 
 def send_due() -> tuple[int, int]:
     """Send every due mail over one SMTP connection; (sent, failed). A failure leaves the mail
-    in the outbox for a later attempt; a connection failure ends the run."""
+    in the outbox for a later attempt, unless its recipient was refused for good; a connection
+    failure ends the run."""
     sent = failed = 0
     if not enabled():
         return sent, failed
@@ -112,8 +124,10 @@ def next_retry() -> dt.datetime | None:
 
 
 def purge_sent() -> int:
-    """Delete sent mail older than MAIL_KEEP_DAYS (its text holds comments and names); the number deleted."""
+    """Delete sent and refused mail older than MAIL_KEEP_DAYS (its text holds comments and names); the number deleted."""
     cutoff = utcnow() - dt.timedelta(days=int(current_app.config["MAIL_KEEP_DAYS"]))
-    deleted = db.session.execute(delete(OutboxMail).where(OutboxMail.status == "sent", OutboxMail.sent_at < cutoff))
+    deleted = db.session.execute(delete(OutboxMail).where(
+        or_(and_(OutboxMail.status == "sent", OutboxMail.sent_at < cutoff),
+            and_(OutboxMail.status == "refused", OutboxMail.created_at < cutoff))))
     db.session.commit()
     return deleted.rowcount

@@ -228,3 +228,37 @@ def test_mail_goes_over_tls_as_configured_with_the_certificate_checked(database,
             db.engine.dispose()
     finally:
         box.stop()
+
+
+def _row(app) -> OutboxMail:
+    with app.app_context():
+        return db.session.scalar(db.select(OutboxMail))
+
+
+def test_a_recipient_the_server_refuses_for_good_is_not_retried_and_the_others_still_go(mail_app, mailbox):
+    mailbox.refuse("gone@hopewell.test", "550 5.1.1 No such mailbox")
+    _queue(mail_app, recipient="gone@hopewell.test")
+    row = _row(mail_app)
+    assert row.status == "refused" and row.attempts == 1 and "No such mailbox" in row.last_error
+    _queue(mail_app, recipient="someone@hopewell.test")         # the next mail is not held up by it
+    assert [m["To"] for m in mailbox.messages] == ["someone@hopewell.test"]
+    with mail_app.app_context():
+        assert outbox.due_ids() == [] and outbox.next_retry() is None
+
+
+def test_a_recipient_refused_for_now_is_retried_later(mail_app, mailbox):
+    mailbox.refuse("busy@hopewell.test", "450 4.2.1 Mailbox busy, try later")
+    _queue(mail_app, recipient="busy@hopewell.test")
+    row = _row(mail_app)
+    assert row.status == "pending" and row.attempts == 1 and row.next_attempt_at > utcnow()
+
+
+def test_refused_mail_is_purged_after_the_keep_days_with_the_sent_mail(mail_app, mailbox):
+    mailbox.refuse("gone@hopewell.test", "550 5.1.1 No such mailbox")
+    _queue(mail_app, recipient="gone@hopewell.test")
+    with mail_app.app_context():
+        assert outbox.purge_sent() == 0                       # refused today: kept for the keep days
+        row = db.session.scalar(db.select(OutboxMail))
+        row.created_at = utcnow() - dt.timedelta(days=int(mail_app.config["MAIL_KEEP_DAYS"]) + 1)
+        db.session.commit()
+        assert outbox.purge_sent() == 1

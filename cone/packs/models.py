@@ -357,7 +357,7 @@ class Affidavit(Sourced):
     officer: str             # before whom it is sworn, under the jurat's signature line
 
 
-PacketPart = Literal["sections", "notice", "affidavit"]
+PacketPart = Literal["sections", "financial", "notice", "affidavit"]
 
 
 class Documents(Sourced):
@@ -521,6 +521,7 @@ class TotalCheck(Spec):
 class Financials(Sourced):
     """The agency's capital-cost table and financial worksheet, as tables of rows and columns."""
 
+    title: str                                  # the packet part's heading
     tables: list[TableDef] = Field(min_length=1)
     funding_title: str
     funding_intro: str | None = None

@@ -200,7 +200,7 @@ def _read_block(grid: list[list[Any]], name: str, table: Table, header: int, pro
                 continue
             ref = f"{get_column_letter(j)}{r}"
             try:
-                cells.setdefault(row.id, {})[column.id] = _amount(raw, _AMOUNT)
+                cells.setdefault(row.id, {})[column.id] = parse_amount(raw)
             except ValueError as exc:
                 problems.append(BadCell(name, ref, f"{row.label}, {column.label}: {exc}"))
     return cells
@@ -210,7 +210,7 @@ def _label(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _amount(raw: Any, adapter: TypeAdapter) -> Decimal:
+def parse_amount(raw: Any, adapter: TypeAdapter = _AMOUNT) -> Decimal:
     """A cell's number as whole cents (Excel's binary noise rounded away), or ValueError in words."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise ValueError(f"'{raw}' is not a number")
@@ -242,7 +242,7 @@ def _read_funding(book: Any, pack: Pack, problems: list[BadCell]) -> list[Fundin
         value = None
         if amount is not None and str(amount).strip():
             try:
-                value = _amount(amount, _MONEY)
+                value = parse_amount(amount, _MONEY)
             except ValueError as exc:
                 problems.append(BadCell(name, f"B{r}", f"{FUNDING_HEADINGS[1]}: {exc}"))
                 continue

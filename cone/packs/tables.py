@@ -68,7 +68,7 @@ class Table:
             if len(set(ids)) != len(ids):
                 yield (key,), f"table {self.id}: {key} ids must be unique"
             known = set(ids)
-            for i, line in enumerate(lines):
+            for line in lines:
                 for part in line.plus + line.minus:
                     if part not in known:
                         yield (key,), f"table {self.id}: {line.id} adds up unknown {key[:-1]} '{part}'"

@@ -231,6 +231,47 @@ class PayerRow(Model):
     projected_percent: Number(ge=0, le=100) | None = Field(default=None, description="Projected share of patients, in percent.")
 
 
+def _signed_amount(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite amount of dollars")
+    if abs(value) > MAX_MONEY:
+        raise ValueError(f"must be within {MAX_MONEY:,} dollars either side of zero")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("must be whole cents (at most two decimal places)")
+    return value
+
+
+# A worksheet cell: dollars (a loss is negative), a volume or a rate; whole cents at most.
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_reject_bool_and_text),
+    AfterValidator(_signed_amount),
+    WithJsonSchema({"type": "number", "minimum": -int(MAX_MONEY), "maximum": int(MAX_MONEY)}),
+    PlainSerializer(money_number, when_used="json"),
+]
+AmountTable = dict[Code, dict[Code, Amount]]
+
+
+class FundingSource(Model):
+    source: Text | None = Field(default=None, description="Where the money comes from, e.g. 'Cash on hand' or 'Bank loan'.")
+    amount: Money | None = Field(default=None, description="Amount from this source in US dollars.")
+    terms: Text | None = Field(default=None, description="Loan terms (lender, rate, years), where it is a loan.")
+
+
+class Financial(Model):
+    """The capital-cost table, the funding sources and the financial attachments, as entered; the
+    pack's table definitions name the rows and columns and compute the totals."""
+
+    capital_cost: AmountTable = Field(default_factory=dict, description=(
+        "Capital expenditure and cost: row id of the pack's capital-cost table -> column id -> amount."))
+    funding_sources: list[FundingSource] = Field(default_factory=list, description="Sources of the project's funds.")
+    attachment_one: AmountTable = Field(default_factory=dict, description=(
+        "Financial Attachment I (the applicant as a whole): row id -> column id (actual year, each projected "
+        "year without, incremental) -> amount."))
+    attachment_two: dict[Code, AmountTable] = Field(default_factory=dict, description=(
+        "Financial Attachment II (the project, incremental): projected year id -> payer row id -> column id -> amount."))
+
+
 class Filing(Model):
     format: Literal["cone.filing/1"] = Field(description="Format identifier; always 'cone.filing/1'.")
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
@@ -251,3 +292,5 @@ class Filing(Model):
     payer_mix: list[PayerRow] = Field(default_factory=list, description="Current and projected payer mix.")
     principles: dict[Code, LongText] = Field(default_factory=dict, description=(
         "Answers to the statutory review principles, keyed by the principle ids of the pack (e.g. public_need)."))
+    financial: Financial | None = Field(default=None, description=(
+        "Capital cost, funding sources and the financial worksheet; absent until any is entered."))

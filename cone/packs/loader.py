@@ -19,17 +19,17 @@ from pydantic import BaseModel, ValidationError
 from .. import resources
 from ..filing.errors import InputError
 from ..filing.models import Filing
-from .models import (UI, Deadlines, Documents, Fees, Fields, FilingTypes, Levels, Meta, NoticeDef, NoticeLint, Principles,
-                     Rules, Towns)
+from .models import (UI, Deadlines, Documents, Fees, Fields, Financials, FilingTypes, Levels, Meta, NoticeDef, NoticeLint,
+                     Principles, Rules, Towns)
 from .pack import Pack
 
 FORMS_DIR = resources.folder("forms")
 FILES = ("pack", "filing_types", "fields", "rules", "notice", "fees", "deadlines", "levels", "towns", "principles",
-         "documents", "ui", "notice_lint")
+         "documents", "ui", "notice_lint", "financial")
 MODELS: dict[str, type[BaseModel]] = {
     "pack": Meta, "filing_types": FilingTypes, "fields": Fields, "rules": Rules, "notice": NoticeDef,
     "fees": Fees, "deadlines": Deadlines, "levels": Levels, "towns": Towns, "principles": Principles,
-    "documents": Documents, "ui": UI, "notice_lint": NoticeLint}
+    "documents": Documents, "ui": UI, "notice_lint": NoticeLint, "financial": Financials}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

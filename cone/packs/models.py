@@ -365,7 +365,7 @@ class Affidavit(Sourced):
     officer: str             # before whom it is sworn, under the jurat's signature line
 
 
-PacketPart = Literal["sections", "notice", "affidavit"]
+PacketPart = Literal["sections", "financial", "notice", "affidavit"]
 
 
 class Documents(Sourced):
@@ -486,3 +486,50 @@ def principle_fields(principles: Principles) -> list[FieldDef]:
 
 # fields_from values -> (pack file, questions generated from that file's model)
 FIELD_SOURCES = {"principles": ("principles", principle_fields)}
+
+
+class TableLine(Spec):
+    """A row or column of a worksheet table: entered, or computed as the sum of `plus` less `minus`
+    (ids of the same table's rows or columns, computed ones included)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    plus: list[str] = []
+    minus: list[str] = []
+    additive: bool = True     # a rate is not: a computed row leaves it blank
+    block: str | None = None  # the heading the row prints under
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.plus or self.minus)
+
+
+class TableDef(Cited):
+    """One worksheet table: its rows (or a vocabulary's items as rows, then its total rows) and columns."""
+
+    id: str
+    title: str
+    sheet: str = Field(max_length=31)           # the workbook sheet it is exported to
+    intro: str | None = None
+    rows_from: str | None = None                # a vocabulary whose items are the entered rows
+    rows: list[TableLine] = []
+    columns: list[TableLine] = Field(min_length=1)
+    years: list[TableLine] = []                 # one copy of the table per year (Attachment II)
+
+
+class TotalCheck(Spec):
+    """A computed cell of one table that must equal an answer or a cell of another."""
+
+    table: str
+    row: str
+    column: str
+    year: str | None = None
+
+
+class Financials(Sourced):
+    """The agency's capital-cost table and financial worksheet, as tables of rows and columns."""
+
+    title: str                                  # the packet part's heading
+    tables: list[TableDef] = Field(min_length=1)
+    funding_title: str
+    funding_intro: str | None = None

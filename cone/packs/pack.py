@@ -4,14 +4,16 @@ from __future__ import annotations
 import functools
 import re
 import string
+import typing
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..filing.errors import InputError
 from .field_types import HOLDS_WORDS, holds_description
-from .models import (FIELD_SOURCES, UI, Deadlines, Documents, Fees, FieldDef, Fields, FilingType, Levels, Meta, NoticeDef,
-                     NoticeLint, Principle, RuleDef, Section, Towns, VocabItem)
+from .models import (FIELD_SOURCES, UI, Deadlines, Documents, Fees, FieldDef, Fields, Financials, FilingType, Levels, Meta,
+                     NoticeDef, NoticeLint, Principle, RuleDef, Section, Towns, VocabItem)
+from .tables import Table
 
 
 @functools.lru_cache(maxsize=256)
@@ -39,12 +41,14 @@ class Pack:
         self.documents: Documents = parts["documents"]
         self.ui: UI = parts["ui"]
         self.notice_lint: NoticeLint = parts["notice_lint"]
+        self.financials: Financials = parts["financial"]
         self.concerns: dict[str, frozenset[str]] = {r.id: frozenset(r.concerns) for r in self.rules}
         self.state = self.meta.state
         self.vocab: dict[str, dict[str, VocabItem]] = {
             name: {item.id: item for item in items} for name, items in self.meta.vocabularies.items()}
         self.vocab["entity_types"] = {e.id: VocabItem(id=e.id, label=e.label) for e in self.meta.entity_types}
         self.entity_types = {e.id: e for e in self.meta.entity_types}
+        self.tables: dict[str, Table] = {t.id: Table.build(t, self.vocab) for t in self.financials.tables}
         self.town_zips: dict[str, frozenset[str]] = {t.name: frozenset(t.zips) for t in self.towns.towns}
         self.zips = frozenset(z for t in self.towns.towns for z in t.zips)
         self.villages: dict[str, tuple[str, ...]] = {v.name.casefold(): tuple(v.towns) for v in self.towns.villages}
@@ -195,6 +199,7 @@ class Pack:
                 raise self._fail("notice", ("site",), f"site: unknown field path '{name}'")
         self._check_documents(filing_paths)
         self._check_examples()
+        self._check_tables(filing_paths)
         for placeholder, path in self.notice.placeholders.items():
             if not _known(path, filing_paths):
                 raise self._fail("notice", ("placeholders", placeholder), f"unknown field path '{path}'")
@@ -238,6 +243,39 @@ class Pack:
         if sum(item.rest for item in self.documents.cover_checklist) > 1:
             raise self._fail("documents", ("cover_checklist",), "at most one cover item takes the rest of the findings")
 
+    def _check_tables(self, filing_paths: Mapping[str, tuple[Any, bool]]) -> None:
+        """Each worksheet table is one the filing format holds, its rows' vocabulary exists, its totals
+        add up rows or columns it has, and the rules that compare its cells name cells it has."""
+        for i, table in enumerate(self.financials.tables):
+            loc = ("tables", i)
+            if f"financial.{table.id}" not in filing_paths:
+                raise self._fail("financial", loc + ("id",), f"table {table.id}: the filing format has no financial.{table.id}")
+            if table.rows_from and table.rows_from not in self.vocab:
+                raise self._fail("financial", loc + ("rows_from",), f"table {table.id}: unknown vocabulary '{table.rows_from}'")
+            nested = typing_depth(filing_paths, f"financial.{table.id}")
+            if bool(table.years) != (nested == 3):
+                raise self._fail("financial", loc + ("years",), f"table {table.id}: years are "
+                                 + ("required: the filing holds it by year" if nested == 3 else "not held by the filing format"))
+            for where, message in self.tables[table.id].problems():
+                raise self._fail("financial", loc + where, message)
+        for i, rule in enumerate(self.rules):
+            for key, ref in rule.params.items():
+                if isinstance(ref, dict) and "table" in ref and (message := self.cell_problem(ref)):
+                    raise self._fail("rules", ("rules", i, "params", key), f"rule {rule.id}: {message}")
+
+    def cell_problem(self, ref: Mapping[str, Any]) -> str | None:
+        """What is wrong with a rule's reference to a table cell ({year} in a column stands for each year)."""
+        table = self.tables.get(ref["table"])
+        if table is None:
+            return f"unknown table '{ref['table']}'"
+        if ref.get("row") not in {r.id for r in table.rows}:
+            return f"table {table.id} has no row '{ref.get('row')}'"
+        columns = {c.id for c in table.columns}
+        years = [y.id for y in self.tables["attachment_two"].definition.years] if "attachment_two" in self.tables else []
+        wanted = [str(ref.get("column")).format(year=y) for y in years] if "{year}" in str(ref.get("column")) else [ref.get("column")]
+        missing = [c for c in wanted if c not in columns]
+        return f"table {table.id} has no column '{missing[0]}'" if missing else None
+
     def _check_examples(self) -> None:
         """Each field type whose hint shows a state's own example (a ZIP code, a phone number) has one in ui.yaml."""
         for section in self.fields.sections:
@@ -249,6 +287,16 @@ class Pack:
 
 # Facts of the filing that a cover item's title and detail may print (cone.pdf.context fills them).
 COVER_FACTS = ("fee", "publication", "consecutive_days", "min_days", "max_days")
+
+
+def typing_depth(filing_paths: Mapping[str, tuple[Any, bool]], path: str) -> int:
+    """How many dict levels the filing format holds at `path` (financial.capital_cost: 2)."""
+    if filing_paths.get(path, (None,))[0] is not dict:
+        return 0
+    depth, held = 1, filing_paths[f"{path}.*"][0]
+    while typing.get_origin(held) is dict:
+        depth, held = depth + 1, typing.get_args(held)[1]
+    return depth
 
 
 def _schema_path(path: str) -> str:

@@ -6,6 +6,7 @@ except the notice's HTML, which cone.documents.notice has already escaped.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -208,3 +209,42 @@ def findings_context(findings: list[Finding], pack: Pack, filing_type: str) -> d
             "rules": len(pack.rules_for(filing_type)),
             "findings": [{"severity": f.severity, "rule": f.rule, "field": pack.label(f.field) if f.field else "",
                           "message": f.message, "citation": f.citation} for f in findings]}
+
+
+def _figure(value: Decimal | None) -> str:
+    """A worksheet number: thousands separators, cents only when there are cents, a minus for a loss."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def financial_context(filing: Filing, pack: Pack, number: int) -> dict[str, Any] | None:
+    """The capital-cost table, the financial attachments and the funding sources, totals computed;
+    None when the filing has no financial answers (the part is left out)."""
+    financial = filing.financial
+    if financial is None:
+        return None
+    tables = []
+    for table in pack.tables.values():
+        held = getattr(financial, table.id)
+        years = table.definition.years or [None]
+        blocks = []
+        for year in years:
+            cells = held.get(year.id, {}) if year else held
+            if not any(cells.values()):
+                continue
+            blocks.append({"year": year.label if year else "",
+                           "rows": [{"label": row.label, "total": row.computed, "block": row.block or "",
+                                     "cells": [_figure(v) for v in values]} for row, values in table.grid(cells)]})
+        if blocks:
+            d = table.definition
+            tables.append({"title": d.title, "intro": d.intro or "", "citation": d.citation, "blocks": blocks,
+                           "columns": [c.label for c in table.columns], "wide": len(table.columns) > 4,
+                           "note": f"Layout unverified ({d.source or pack.financials.source}; as of {long_date(d.as_of)})."
+                           if d.status == "unverified" else ""})
+    funding = [{"source": s.source or "", "amount": format_money(s.amount) if s.amount is not None else "",
+                "terms": s.terms or ""} for s in financial.funding_sources]
+    if not tables and not funding:
+        return None
+    return {"number": number, "title": pack.financials.title,
+            "tables": tables, "funding": funding, "funding_title": pack.financials.funding_title}

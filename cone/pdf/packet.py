@@ -95,6 +95,11 @@ def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[d
                 if data is not None:
                     number += 1
                     front.append(_Part(f"{number}. {section.title}", [fragment("section.html", data)]))
+        elif part == "financial":
+            data = ctx.financial_context(filing, pack, number + 1)
+            if data is not None:
+                number += 1
+                front.append(_Part(f"{number}. {data['title']}", [fragment("financial.html", data)]))
         else:
             number += 1
             data = (ctx.notice_context if part == "notice" else ctx.affidavit_context)(filing, pack, number)

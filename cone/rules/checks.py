@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..calendar import filing_window, qualifying_run
@@ -418,3 +419,50 @@ def increase_within(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
     increase = proposed - current + (get_path(filing, rule.params["earlier"]) or 0)
     if increase < rule.params["minimum"]:
         yield rule.params["proposed"], {"increase": increase, "minimum": rule.params["minimum"]}
+
+
+def _table_cell(filing: Filing, pack: Pack, ref: dict[str, Any], year: str | None = None) -> tuple[str, Decimal | None]:
+    """A table cell a rule names, as (its field path, its value computed from the filing's entries)."""
+    table = pack.tables[ref["table"]]
+    held = getattr(filing.financial, table.id, {}) if filing.financial else {}
+    column = str(ref["column"]).format(year=year)
+    cells = held.get(year, {}) if table.definition.years else held
+    path = ".".join(["financial", table.id, *([year] if table.definition.years else []), ref["row"], column])
+    return path, table.cell(cells, ref["row"], column)
+
+
+@check
+def table_total(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """A worksheet total, once it has entries, equals the answer the rule names (the notice's capital expenditure)."""
+    path, total = _table_cell(filing, pack, rule.params["cell"])
+    stated = get_path(filing, rule.params["field"])
+    if total is not None and stated is not None and total != stated:
+        yield path, {"total": format_money(total), "stated": format_money(stated),
+                     "label": pack.label(rule.params["field"])}
+
+
+@check
+def tables_agree(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """For each projected year, a total of one worksheet table equals a cell of another (both entered)."""
+    years = [y for y in pack.tables[rule.params["cell"]["table"]].definition.years] or [None]
+    for year in years:
+        path, total = _table_cell(filing, pack, rule.params["cell"], year and year.id)
+        _, other = _table_cell(filing, pack, rule.params["other"], year and year.id)
+        if total is not None and other is not None and total != other:
+            yield path, {"year": year.label if year else "", "total": _dollars(total), "other": _dollars(other)}
+
+
+def _dollars(amount: Decimal) -> str:
+    return format_money(amount) if amount >= 0 else f"-{format_money(-amount)}"
+
+
+@check
+def percent_total(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit]:
+    """Each percent column of a list the rule names adds up to its total (100), once any row gives one."""
+    rows = get_path(filing, rule.params["list"]) or []
+    for column in rule.params["columns"]:
+        shares = [getattr(row, column) for row in rows if getattr(row, column) is not None]
+        total = sum(shares)
+        if shares and abs(total - rule.params["total"]) > rule.params.get("tolerance", 0):
+            yield f"{rule.params['list']}.{column}", {"column": pack.label(f"{rule.params['list']}[].{column}"),
+                                                      "sum": f"{total:g}", "total": f"{rule.params['total']:g}"}

@@ -163,6 +163,23 @@ FAILING: dict[str, Case] = {
         lambda d: _as("equipment_acquisition", _set("project.equipment_category", "linear_accelerator"),
                       _set("project.equipment", "a linear accelerator"), _set("project.hospital_based", "yes"))(d),
         "project.hospital_based", ("not hospital-based",)),
+    "financial.capital_expenditure": Case(
+        _set("financial", {"capital_cost": {"medical_equipment": {"amount": 6000}, "other_purchases": {"amount": 3000}}}),
+        "financial.capital_cost.capital_expenditure.amount", ("($9,000)", "$10,000", "Total capital expenditure")),
+    "financial.total_project_cost": Case(
+        _each(_set("project.total_cost", 12000),
+              _set("financial", {"capital_cost": {"medical_equipment": {"amount": 10000},
+                                                  "space_fair_market_value": {"amount": 2500}}})),
+        "financial.capital_cost.total_project_cost.amount", ("($12,500)", "$12,000")),
+    "financial.payers_add_up": Case(
+        _set("financial", {"attachment_one": {"gross_patient_revenue": {"y2_incremental": 900000},
+                                              "allowances": {"y2_incremental": 300000}},
+                           "attachment_two": {"y2": {"medicare": {"gross_revenue": 500000, "allowances": 200000},
+                                                     "commercial": {"gross_revenue": 400000, "allowances": 50000}}}}),
+        "financial.attachment_two.y2.total_all_payers.net_revenue", ("Year 2", "$650,000", "$600,000")),
+    "payer_mix.total": Case(
+        _set("payer_mix", [{"payer": "medicare", "current_percent": 60}, {"payer": "medicaid", "current_percent": 30}]),
+        "payer_mix.current_percent", ("adds up to 90%", "not 100%")),
 }
 
 

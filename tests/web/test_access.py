@@ -68,7 +68,8 @@ def test_an_object_permission_must_name_its_object_and_others_must_not():
 
 def _requests(app, filing_id: int, job_id: str, exhibit_id: int) -> list[tuple[str, str, str]]:
     """(method, url, endpoint) for every route that names a filing, GETs first, deletions last."""
-    values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id}
+    values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id,
+              "table_id": "capital_cost"}
     out = []
     for rule in app.url_map.iter_rules():
         if "filing_id" not in rule.arguments:
@@ -167,7 +168,7 @@ def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_to
     job_id, exhibit_id = objects
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id, "token_id": 1,
               "filename": "x.css", "organization_id": 1, "user_id": 1, "invitation_id": 1, "token": "x",
-              "notification_id": 1, "feed_token": "cal_x"}
+              "notification_id": 1, "feed_token": "cal_x", "table_id": "capital_cost"}
     checked = 0
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):

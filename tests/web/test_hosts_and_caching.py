@@ -25,7 +25,7 @@ def test_a_request_naming_another_host_gets_400_on_every_route_of_the_url_map(ap
     answered = 0
     for rule in rules:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(_fill(rule.rule, {"filing_id": filing_id, "section_id": "site", "job_id": "0" * 32,
+            response = client.open(_fill(rule.rule, {"filing_id": filing_id, "section_id": "site", "table_id": "capital_cost", "job_id": "0" * 32,
                                                       "token_id": 1, "exhibit_id": 1, "filename": "cone.css",
                                                       "organization_id": 1, "user_id": 1, "invitation_id": 1,
                                                       "token": "x", "notification_id": 1, "feed_token": "cal_x"}),

@@ -34,3 +34,35 @@ document.addEventListener("DOMContentLoaded", function () {
     form.addEventListener("change", schedule);
   }
 });
+
+// Table widgets: recompute each total as the user types (the server computes them again on save).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-table-widget]").forEach(function (widget) {
+    var prefix = function (out) { var parts = out.dataset.cell.split("."); return parts.length > 2 ? parts[0] + "." : ""; };
+    var value = function (p, row, column) {
+      var name = p + row + "." + column;
+      var input = widget.querySelector('input[name="' + name + '"]');
+      if (input) { var n = parseFloat(input.value.replace(/[$,\s]/g, "")); return isNaN(n) ? null : n; }
+      var out = widget.querySelector('output[data-cell="' + name + '"]');
+      return out ? compute(out) : null;
+    };
+    var compute = function (out) {
+      var p = prefix(out), byRow = out.dataset.by === "row", total = null;
+      if (byRow && out.dataset.additive === "no") { return null; }
+      [["plus", 1], ["minus", -1]].forEach(function (pair) {
+        (out.dataset[pair[0]] || "").split(" ").filter(Boolean).forEach(function (part) {
+          var v = byRow ? value(p, part, out.dataset.column) : value(p, out.dataset.row, part);
+          if (v !== null) { total = (total || 0) + pair[1] * v; }
+        });
+      });
+      return total;
+    };
+    var refresh = function () {
+      widget.querySelectorAll("output[data-cell]").forEach(function (out) {
+        var v = compute(out);
+        out.textContent = v === null ? "" : v.toLocaleString("en-US", {maximumFractionDigits: 2});
+      });
+    };
+    widget.addEventListener("input", refresh);
+  });
+});

@@ -57,28 +57,28 @@ def test_the_notice_is_redlined_word_by_word(app, login, token, example, filing_
     assert "<del>248</del><ins>250</ins> Flanders Road" in notice and "<del>$10,000.</del><ins>$12,500.</ins>" in notice
 
 
-def test_the_default_is_since_the_version_the_user_last_reviewed(app, login, token, example, filing_id):
-    legal = login("legal")
-    assert legal.post(f"/filings/{filing_id}/comments", data={
-        "csrf_token": csrf(legal, "/account"), "field": "", "body": "Looks right."}).status_code == 303   # on version 1
+def _two_more_versions(app, token, filing_id: int, example: dict) -> None:
+    """Version 2 moves the street, version 3 raises the capital expenditure."""
     second = copy.deepcopy(example)
     second["site"]["street"] = "250 Flanders Road"
     _put(app, token, filing_id, second)
     third = copy.deepcopy(second)
     third["project"]["capital_expenditure"] = 12500
     _put(app, token, filing_id, third)
+
+
+def test_the_default_is_since_the_version_the_user_last_reviewed(app, login, token, example, filing_id):
+    legal = login("legal")
+    assert legal.post(f"/filings/{filing_id}/comments", data={
+        "csrf_token": csrf(legal, "/account"), "field": "", "body": "Looks right."}).status_code == 303   # on version 1
+    _two_more_versions(app, token, filing_id, example)
     html = legal.get(f"/filings/{filing_id}/diff").get_data(as_text=True)
     assert "version 1 → version 3" in html and "the version you last reviewed" in html
     assert "<del>248</del><ins>250</ins>" in html and "<ins>$12,500</ins>" in html
 
 
 def test_without_a_review_the_default_is_the_last_two_saves(app, login, token, example, filing_id):
-    second = copy.deepcopy(example)
-    second["site"]["street"] = "250 Flanders Road"
-    _put(app, token, filing_id, second)
-    third = copy.deepcopy(second)
-    third["project"]["capital_expenditure"] = 12500
-    _put(app, token, filing_id, third)
+    _two_more_versions(app, token, filing_id, example)
     html = login("legal").get(f"/filings/{filing_id}/diff").get_data(as_text=True)
     assert "version 2 → version 3" in html and "last reviewed" not in html
     assert "<ins>$12,500</ins>" in html and "<del>248</del>" not in html.split("Notice redline")[0]
@@ -160,3 +160,20 @@ def test_a_read_is_not_a_change_to_the_filing(app, login, token, filing_id):
     login("legal").get(f"/filings/{filing_id}/filing.json")
     after = api.get("/api/v1/filings", headers=token()).get_json()
     assert before == after                       # updated_at (and the list's order) stay as they were
+
+
+def test_an_exhibit_download_is_a_read_and_an_upload_is_not(app, login, filing_id):
+    from cone.web.extensions import db
+    from cone.web.models import Exhibit
+    from conftest import tiny_pdf
+    admin = login()
+    assert admin.post(f"/filings/{filing_id}/exhibits", data={
+        "csrf_token": csrf(admin, "/account"), "exhibit": (io.BytesIO(tiny_pdf()), "plan.pdf")},
+        content_type="multipart/form-data").status_code == 303
+    with app.app_context():
+        exhibit_id = db.session.scalar(db.select(Exhibit.id).filter_by(filing_id=filing_id))
+    assert not any(r[2] == "read" and r[3].startswith("exhibit") for r in _audit_rows(admin, filing_id))
+    legal = login("legal")
+    assert legal.get(f"/filings/{filing_id}/exhibits/{exhibit_id}").status_code == 200
+    reads = [r[1:] for r in _audit_rows(admin, filing_id) if r[2] == "read" and r[3].startswith("exhibit")]
+    assert len(reads) == 1 and reads[0][0] == "legal@hopewell.test" and reads[0][2].startswith(f"exhibit {exhibit_id}; version ")

@@ -21,6 +21,7 @@ from ...filing.models import Filing
 from ...filing.paths import get_path, is_blank, is_within
 from ...packs.models import FieldDef
 from ...packs.pack import Pack
+from ..models import FilingVersion
 
 WORDS = ("text", "textarea", "email", "phone", "zip", "state", "town")     # redlined word by word
 ITEMS = ("multichoice", "date_list", "text_list")                          # redlined item by item
@@ -52,6 +53,17 @@ class Change:
     @property
     def is_table(self) -> bool:
         return bool(self.columns)
+
+
+@dataclass(frozen=True)
+class Redline:
+    """Two versions compared: the changed answers, the notice's redline, and whether the base
+    is the version the user last reviewed."""
+    a: FilingVersion
+    b: FilingVersion
+    changes: list[Change]
+    notice: Markup
+    since_review: bool
 
 
 def redline(old: str, new: str) -> Markup:

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
 from flask import Response, abort, g, render_template, request, stream_with_context
-from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ...filing.errors import InputError
@@ -17,7 +15,7 @@ from ..models import AuditEvent, FilingRecord, FilingVersion, User
 from ..pagination import paginate, requested_page
 from . import redline_document
 from .blueprint import bp
-from .diff import Change, field_changes, redline
+from .diff import Redline, field_changes, redline
 from .pages import filing_context, page_context, title_of
 from .reads import READ, served
 from .service import parsed, version_results
@@ -38,16 +36,6 @@ def versions(filing_id: int):  # noqa: ANN201
 
 
 REVIEW_ACTIONS = ("approve", "request_changes", "commented")   # the audit actions that review a version
-
-
-@dataclass(frozen=True)
-class Redline:
-    """The two versions compared, the changed answers, the notice's redline, and why this base."""
-    a: FilingVersion
-    b: FilingVersion
-    changes: list[Change]
-    notice: Markup
-    since_review: bool
 
 
 def reviewed_version(filing_id: int, email: str) -> int | None:

@@ -2,15 +2,11 @@
 rendered by the packet's worker pool, whose fetcher loads packaged assets only."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import render_template
 
 from ...packs.pack import Pack
 from ...pdf.workers import render_later
-
-if TYPE_CHECKING:
-    from .history import Redline
+from .diff import Redline
 
 
 def render(redline: Redline, title: str, pack: Pack) -> bytes:

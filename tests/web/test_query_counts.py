@@ -65,7 +65,8 @@ def grow(app, filing_id: int, n: int) -> None:
 def pages(filing_id: int) -> list[str]:
     f = f"/filings/{filing_id}"
     return ["/filings/", "/filings/?q=hopewell&sort=next_date", f, f"{f}/versions", f"{f}/versions?page=4",
-            f"{f}/audit", f"{f}/audit?page=2", f"{f}/audit.csv", f"{f}/sections/applicant", "/deadlines/"]
+            f"{f}/audit", f"{f}/audit?page=2", f"{f}/audit?reads=1", f"{f}/audit.csv", f"{f}/filing.json",
+            f"{f}/diff", f"{f}/sections/applicant", "/deadlines/"]
 
 
 def statements_per_page(app, client, api, filing_id: int) -> dict[str, int]:
@@ -106,3 +107,18 @@ def test_the_counter_sees_a_page_whose_statements_grow(app, login, filing_id):
                 db.session.get(FilingRecord, record_id)
                 db.session.expunge_all()
     assert len(statements) >= 4
+
+
+def test_a_read_adds_one_insert_as_the_last_statement_and_nothing_after_it(app, login, token, filing_id):
+    client = login("legal")
+    api = app.test_client()
+    headers = token("compliance")
+    client.get(f"/filings/{filing_id}")                       # warm: packs loaded, connection open
+    api.get(f"/api/v1/filings/{filing_id}", headers=headers)
+    for path, get in ((f"/filings/{filing_id}", client.get), (f"/filings/{filing_id}/filing.json", client.get),
+                      (f"/api/v1/filings/{filing_id}", lambda p: api.get(p, headers=headers))):
+        with counted(app) as statements:
+            assert get(path).status_code == 200
+        writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+        assert len(writes) == 1 and writes[0].startswith("INSERT INTO audit_events"), (path, writes)
+        assert statements[-1] is writes[0], path                # the page's objects are not loaded again after it

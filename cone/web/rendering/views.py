@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 
 from ..access import current_record, filing_item, permission
 from ..filings.pages import filing_context, page_context
+from ..filings.reads import served
 from ..models import RenderJob
 from .service import FinalNeedsApproval, download_name, start_render
 
@@ -36,5 +37,6 @@ def job_download(filing_id: int, job_id: str):  # noqa: ANN201
     job = filing_item(RenderJob, job_id)
     if job.status != "done":
         abort(409, "The PDF is not ready yet.")
+    served(job.version)
     return Response(job.pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={download_name(job)}"})

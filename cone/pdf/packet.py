@@ -30,7 +30,7 @@ from . import ASSETS
 from . import context as ctx
 from .assemble import Metadata, PageCountChanged, Piece, assemble
 from .cache import PartCache, content_key
-from .exhibits import open_exhibit
+from .exhibits import exhibit_letter, open_exhibit
 from .render import document, fragment, template_digest
 from .workers import render_later, renderer_version
 
@@ -63,16 +63,6 @@ class _Part:
     bodies: list[Markup]
     level: int = 1
     pdfs: list[bytes] = field(default_factory=list)
-
-
-def _letter(i: int) -> str:
-    """A, B, ..., Z, AA, AB, ..."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict], final: bool
@@ -216,7 +206,7 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
     try:
         for name, data in exhibits:
             opened.append(open_exhibit(data, name))
-        info = [{"letter": _letter(i), "name": name, "pages": len(pdf.pages)}
+        info = [{"letter": exhibit_letter(i), "name": name, "pages": len(pdf.pages)}
                 for i, ((name, _), pdf) in enumerate(zip(exhibits, opened))]
         front, separators, back = _parts(filing, pack, findings, info, final)
         parts = front + separators + back

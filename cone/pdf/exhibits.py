@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, Dictionary, Stream
@@ -29,6 +30,17 @@ REMOVED = {"/OpenAction": "an automatic action on opening", "/Collection": "embe
            "/EF": "embedded files", "/AF": "embedded files", "/RichMediaContent": "media",
            "/Launch": "actions that start programs", "/GoToE": "embedded files", "/ImportData": "form actions",
            "/SubmitForm": "form actions", "/RichMediaExecute": "media"}
+
+
+@dataclass(frozen=True)
+class PacketExhibit:
+    """An exhibit as the packet prints it: its title, its PDF, the letter it is cited by (blank:
+    lettered by position) and a description for the exhibit index."""
+
+    title: str
+    data: bytes
+    letter: str = ""
+    description: str = ""
 
 
 def exhibit_letter(index: int) -> str:

@@ -117,6 +117,9 @@ def image_pdf(data: bytes, where: str) -> bytes:
                     raise InputError(f"{where} is {width:,} × {height:,} pixels, too large to attach "
                                      f"(at most {MAX_IMAGE_PIXELS // 10**6} million pixels a page); "
                                      "scan it again at 300 dpi", path="exhibit")
+    except Image.DecompressionBombError:
+        raise InputError(f"{where} is too large to attach (more than {MAX_IMAGE_PIXELS // 10**6} million pixels "
+                         "a page); scan it again at 300 dpi", path="exhibit") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise InputError(f"{where} is a damaged image and cannot be read; save it again or scan it again",
                          path="exhibit") from None

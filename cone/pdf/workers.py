@@ -227,3 +227,5 @@ def run_limited(function: Callable[..., Any], args: tuple, time_limit: float, wh
     except MemoryError:
         shutdown()
         raise InputError(f"{what} needed more than {MEMORY_LIMIT >> 20} MB of memory and was stopped") from None
+    except Exception as exc:
+        raise InputError(f"{what} failed ({type(exc).__name__}: {str(exc)[:200]})") from exc

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
-runtime_debs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+runtime_debs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig libreoffice-writer-nogui)
 test_debs=(chromium postgresql poppler-utils wrk redis-server)
 debs=("${runtime_debs[@]}")
 [ "$profile" = test ] && debs+=("${test_debs[@]}")

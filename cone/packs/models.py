@@ -368,6 +368,20 @@ class Affidavit(Sourced):
 PacketPart = Literal["sections", "financial", "notice", "affidavit"]
 
 
+class ExhibitKind(Spec):
+    """A kind of exhibit the upload form offers (the final packet may require some by id)."""
+
+    id: str
+    label: str
+
+
+class PacketLimit(Sourced):
+    """The largest packet the agency accepts: total megabytes and pages."""
+
+    megabytes: int
+    pages: int
+
+
 class Documents(Sourced):
     """What the packet prints that is the state's: cover checklist and office box, the principles'
     introduction, the affidavit, and the order of the parts between the contents and the exhibits."""
@@ -377,6 +391,8 @@ class Documents(Sourced):
     principles_intro: str
     affidavit: Affidavit | None = None
     parts: list[PacketPart]
+    exhibit_kinds: list[ExhibitKind] = []
+    packet_limit: PacketLimit | None = None
 
     @field_validator("parts")
     @classmethod

@@ -13,7 +13,7 @@ from typing import Any
 ASSETS = Path(__file__).resolve().parent / "assets"     # the packaged fonts, stylesheet and colour profile
 
 _HOME = {"extract_filing": "assemble", "MAX_EXHIBIT_BYTES": "exhibits", "check_exhibit": "exhibits",
-         "clean_exhibit": "exhibits",
+         "clean_exhibit": "exhibits", "PacketExhibit": "exhibits",
          "FinalBlocked": "packet", "render_html": "packet", "render_packet": "packet", "use_cache_directory": "packet"}
 __all__ = sorted(_HOME)
 

@@ -30,7 +30,7 @@ from . import ASSETS
 from . import context as ctx
 from .assemble import Metadata, PageCountChanged, Piece, assemble
 from .cache import PartCache, content_key
-from .exhibits import open_exhibit
+from .exhibits import PacketExhibit, exhibit_letter, open_exhibit
 from .render import document, fragment, template_digest
 from .workers import render_later, renderer_version
 
@@ -65,20 +65,12 @@ class _Part:
     pdfs: list[bytes] = field(default_factory=list)
 
 
-def _letter(i: int) -> str:
-    """A, B, ..., Z, AA, AB, ..."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict], final: bool
            ) -> tuple[list[_Part], list[_Part], list[_Part]]:
     """Front parts (cover, then body sections), exhibit separators, and the back (draft appendix)."""
     front = [_Part("Application checklist", [fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final))])]
+    if exhibits:           # the index follows the contents
+        front.append(_Part("Exhibit index", [fragment("exhibit_index.html", {"exhibits": exhibits})]))
     number = 0
     for part in pack.documents.parts:     # the state's order of the parts between contents and exhibits
         if part == "sections":
@@ -205,10 +197,12 @@ def render_html(filing: Filing, pack: Pack, *, final: bool = False, today: dt.da
                     css=(ASSETS / "packet.css").read_text(encoding="utf-8"))
 
 
-def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: Sequence[tuple[str, bytes]] = (),
+def render_packet(filing: Filing, pack: Pack, *, final: bool = False,
+                  exhibits: Sequence[PacketExhibit | tuple[str, bytes]] = (),
                   cache: bool = True, today: dt.date | None = None) -> bytes:
     """The application packet as PDF/A-3b bytes with filing.json embedded; `today`, when given,
-    adds the findings that depend on the day (see run_checklist).
+    adds the findings that depend on the day (see run_checklist). Exhibits come in packet order,
+    as (title, PDF) lettered by position or as PacketExhibit with their own letters.
 
     Raises FinalBlocked when `final` is asked while error findings remain, and InputError for
     an exhibit that cannot be attached or a render past its time or memory limit.
@@ -217,12 +211,13 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False, exhibits: 
     errors = [f for f in findings if f.severity == "error"]
     if final and errors:
         raise FinalBlocked(errors)
+    items = [e if isinstance(e, PacketExhibit) else PacketExhibit(*e) for e in exhibits]
     opened = []
     try:
-        for name, data in exhibits:
-            opened.append(open_exhibit(data, name))
-        info = [{"letter": _letter(i), "name": name, "pages": len(pdf.pages)}
-                for i, ((name, _), pdf) in enumerate(zip(exhibits, opened))]
+        for item in items:
+            opened.append(open_exhibit(item.data, item.title))
+        info = [{"letter": item.letter or exhibit_letter(i), "name": item.title, "description": item.description,
+                 "pages": len(pdf.pages)} for i, (item, pdf) in enumerate(zip(items, opened))]
         front, separators, back = _parts(filing, pack, findings, info, final)
         parts = front + separators + back
         chrome = _chrome(filing, pack, final)

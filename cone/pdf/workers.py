@@ -206,3 +206,26 @@ def _failed(exc: Exception) -> NoReturn:
         raise InputError(f"rendering the PDF needed more than {MEMORY_LIMIT >> 20} MB and was stopped; "
                          "shorten the longest answers") from None
     raise InputError(f"the PDF renderer failed on this filing ({type(exc).__name__}: {str(exc)[:200]})") from exc
+
+
+def run_limited(function: Callable[..., Any], args: tuple, time_limit: float, what: str) -> Any:
+    """`function(*args)` in a pool worker (under its memory limit, which every process it starts
+    inherits) within `time_limit` seconds; its InputError as it is, and InputError naming `what`
+    when it runs past either limit (the pool is stopped then, the next call starts a fresh one)."""
+    try:
+        pending = pool().apply_async(function, args)
+    except OSError as exc:
+        shutdown()
+        raise InputError(f"{what} could not start ({exc})") from exc
+    try:
+        return pending.get(time_limit)
+    except InputError:
+        raise
+    except multiprocessing.TimeoutError:
+        shutdown()
+        raise InputError(f"{what} took longer than {time_limit:g} seconds and was stopped") from None
+    except MemoryError:
+        shutdown()
+        raise InputError(f"{what} needed more than {MEMORY_LIMIT >> 20} MB of memory and was stopped") from None
+    except Exception as exc:
+        raise InputError(f"{what} failed ({type(exc).__name__}: {str(exc)[:200]})") from exc

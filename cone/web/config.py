@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "RENDER_RETENTION_DAYS": 30,
     "EXHIBIT_COUNT_LIMIT": 25,            # exhibits one filing may include
     "EXHIBIT_TOTAL_MB": 200,              # their total size, in MB (of 2**20 bytes)
+    "EXHIBIT_CONVERT_SECONDS": 60,        # LibreOffice's time to convert one Word or OpenDocument upload
+    "EXHIBIT_CHECK_SECONDS": 90,          # an upload's whole check in the render pool (conversion included)
     "KEEP_ORIGINAL_EXHIBITS": False,      # also store each upload as it came, before active content is removed          # superseded renders kept this long: see rendering.retention
 }
 

@@ -343,6 +343,14 @@ class Exhibit(db.Model):
     size: Mapped[int]
     uploaded_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The exhibit manager: the letter the narrative cites (assigned once, kept by every later row
+    # of the same exhibit), its kind (an id of the pack's exhibit kinds), a description, its pages,
+    # and what it was uploaded as (pdf, jpeg, docx ...; the original is kept when converted).
+    letter: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    kind: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    pages: Mapped[int] = mapped_column(default=0, server_default="0")
+    source: Mapped[str] = mapped_column(String(10), default="pdf", server_default="pdf")
 
 
 class VersionExhibit(db.Model):

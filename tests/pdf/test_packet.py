@@ -40,7 +40,7 @@ def test_draft_has_every_part_in_order(draft):
 def test_page_numbers_run_across_the_packet_including_exhibits(draft, draft_with_exhibits):
     own = len(page_texts(draft))
     texts = page_texts(draft_with_exhibits)
-    assert len(texts) == own + 2 + 2 + 1          # two separators, three exhibit pages
+    assert len(texts) == own + 1 + 2 + 2 + 1      # the exhibit index, two separators, three exhibit pages
     for number, text in enumerate(texts, 1):
         assert f"Page {number} of {len(texts)}" in text
         assert "Hopewell Health Solutions, LLC" in text               # running header

@@ -168,12 +168,12 @@ def _render(job: RenderJob) -> tuple[str, str, bytes | None]:
     try:
         version = db.session.scalar(select(FilingVersion).filter_by(filing_id=job.filing_id, number=job.version))
         filing = loads(version.document)
-        exhibits = db.session.execute(select(Exhibit.title, ExhibitFile.data)
+        exhibits = db.session.execute(select(Exhibit.title, ExhibitFile.data, Exhibit.letter, Exhibit.description)
                                       .join(VersionExhibit, VersionExhibit.exhibit_id == Exhibit.id)
                                       .join(ExhibitFile, ExhibitFile.sha256 == Exhibit.sha256)
                                       .where(VersionExhibit.version_id == version.id).order_by(VersionExhibit.position))
         document = pdf.render_packet(filing, pack_for(filing), final=job.final,
-                                     exhibits=[(title, data) for title, data in exhibits])
+                                     exhibits=[pdf.PacketExhibit(*row) for row in exhibits])
         return "done", "", document
     except pdf.FinalBlocked as exc:
         errors = [f for f in exc.findings if f.severity == "error"]

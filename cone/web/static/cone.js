@@ -33,6 +33,48 @@ document.addEventListener("DOMContentLoaded", function () {
     form.addEventListener("input", schedule);
     form.addEventListener("change", schedule);
   }
+
+  // Exhibits: drag a row to reorder; the new order is posted as a form (Up and Down buttons
+  // do the same one step at a time without script).
+  var table = document.querySelector("table[data-exhibit-order]");
+  if (table && table.dataset.exhibitOrder) {
+    var body = table.querySelector("tbody");
+    var dragged = null;
+    var clear = function () { body.querySelectorAll(".drop-before").forEach(function (r) { r.classList.remove("drop-before"); }); };
+    body.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("tr");
+      if (!dragged) { return; }
+      dragged.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", dragged.dataset.exhibitId);
+    });
+    body.addEventListener("dragover", function (event) {
+      var row = event.target.closest("tr");
+      if (!dragged || !row) { return; }
+      event.preventDefault();
+      clear();
+      if (row !== dragged) { row.classList.add("drop-before"); }
+    });
+    body.addEventListener("dragend", function () { if (dragged) { dragged.classList.remove("dragging"); } clear(); dragged = null; });
+    body.addEventListener("drop", function (event) {
+      var row = event.target.closest("tr");
+      if (!dragged || !row || row === dragged) { return; }
+      event.preventDefault();
+      var rect = row.getBoundingClientRect();
+      body.insertBefore(dragged, event.clientY > rect.top + rect.height / 2 ? row.nextSibling : row);
+      var post = document.createElement("form");
+      post.method = "post";
+      post.action = table.dataset.exhibitOrder;
+      var add = function (name, value) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = name; input.value = value; post.appendChild(input);
+      };
+      add("csrf_token", document.querySelector("#exhibits input[name=csrf_token]").value);
+      add("order", Array.prototype.map.call(body.querySelectorAll("tr[data-exhibit-id]"), function (r) { return r.dataset.exhibitId; }).join(","));
+      document.body.appendChild(post);
+      post.submit();
+    });
+  }
 });
 
 // Table widgets: recompute each total as the user types (the server computes them again on save).

@@ -107,7 +107,7 @@ def test_an_exhibit_beyond_the_filings_count_limit_is_refused_at_the_upload_fiel
     app.config["EXHIBIT_COUNT_LIMIT"] = 2
     client = login()
     for name in ("a.pdf", "b.pdf"):
-        assert f"Exhibit {name} uploaded" in upload(client, filing_id, tiny_pdf(), name)
+        assert f"{name} uploaded as Exhibit " in upload(client, filing_id, tiny_pdf(), name)
     page = upload(client, filing_id, tiny_pdf(), "c.pdf")
     field = page[page.index('<div class="field field-error">'):]
     assert "already has 2 exhibits, the most it may have" in field[:field.index('id="exhibit"')]
@@ -124,7 +124,7 @@ def test_an_exhibit_that_would_pass_the_filings_total_size_is_refused_and_a_smal
     big.save(out, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
     app.config["EXHIBIT_TOTAL_MB"] = 4096 / 2**20       # 4 KB in all
     client = login()
-    assert "Exhibit small.pdf uploaded" in upload(client, filing_id, tiny_pdf(), "small.pdf")
+    assert "small.pdf uploaded as Exhibit" in upload(client, filing_id, tiny_pdf(), "small.pdf")
     page = upload(client, filing_id, out.getvalue(), "big.pdf")
     assert "would bring the filing&#39;s exhibits to" in page and "over the limit of" in page
     assert "1 of at most 25 exhibits" in page

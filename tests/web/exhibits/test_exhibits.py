@@ -23,11 +23,11 @@ def test_exhibit_upload_accepts_a_pdf_and_refuses_anything_else(app, login, fili
     token = csrf(client, "/account")
     ok = client.post(f"/filings/{filing_id}/exhibits", data={
         "csrf_token": token, "exhibit": (io.BytesIO(tiny_pdf()), "site-plan.pdf")}, content_type="multipart/form-data")
-    assert "Exhibit site-plan.pdf uploaded" in client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "site-plan.pdf uploaded as Exhibit A" in client.get(ok.headers["Location"]).get_data(as_text=True)
     bad = client.post(f"/filings/{filing_id}/exhibits", data={
         "csrf_token": token, "exhibit": (io.BytesIO(b"MZ not a pdf"), "virus.pdf")}, content_type="multipart/form-data")
     page = client.get(bad.headers["Location"]).get_data(as_text=True)
-    assert "Not uploaded" in page and "virus.pdf" not in page.split("Exhibits</h2>")[1].split("</table>")[0]
+    assert "Not uploaded" in page and "virus.pdf" not in page.split("<tbody>", 1)[1].split("</table>")[0]
 
 
 def test_uploads_over_the_limit_are_413(app, login, filing_id):

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..filings.service import Conflict, NotEditable, create_filing, current_filing, ensure_editable, save_version, version_results
 from ..filings.lists import FilingQuery, filings_page, organization_names
 from ..filings.workflow import STATUS_LABELS
-from ..filings.results import today
+from ..filings import results as filing_results
 from ..models import FilingCondition, FilingRecord, FilingVersion, RenderJob
 from ..pagination import BadListArgument
 from ..rendering.service import FinalNeedsApproval, download_name, ensure_final_allowed, latest_job, start_render
@@ -255,7 +255,7 @@ def mark_filed(filing_id: int) -> Response:
         return api_error(422, "'version' must be a whole number", "version")
     try:
         afterfiling.mark_filed(record, g.user, g.role, version, form.get("filed_on", ""), form.get("docket_number", ""),
-                               upload("receipt"), form.get("confirm") == "yes", today())
+                               upload("receipt"), form.get("confirm") == "yes", filing_results.today())
     except AfterFilingRefused as exc:
         return _after_filing_error(exc)
     return _after_filing_state(record)
@@ -268,7 +268,7 @@ def record_event(filing_id: int) -> Response:
     record = current_record()
     form = request.form
     try:
-        afterfiling.record_event(record, g.user, form.get("kind", ""), form.get("date", ""), today(), form.get("row", ""),
+        afterfiling.record_event(record, g.user, form.get("kind", ""), form.get("date", ""), filing_results.today(), form.get("row", ""),
                                  form.get("outcome", ""), form.get("note", ""), upload("document"))
     except AfterFilingRefused as exc:
         return _after_filing_error(exc)

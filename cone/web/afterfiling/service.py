@@ -88,9 +88,14 @@ def mark_filed(record: FilingRecord, user: Principal, role: str, seen_version: i
     if approved is not None and day < approved:
         raise AfterFilingRefused("filed_on", f"the filed date cannot be before the approval, {approved.isoformat()}")
     try:
-        number = postfiling.check_docket(docket, filing.filing_type, pack)
+        number = postfiling.check_docket(docket, filing.filing_type, pack) if pack.deadlines.after_filing \
+            else filings.checked_docket(docket)
     except postfiling.EventRefused as exc:
         raise AfterFilingRefused(exc.field, str(exc)) from None
+    except filings.DocketRefused as exc:
+        raise AfterFilingRefused("docket_number", str(exc)) from None
+    if not number:
+        raise AfterFilingRefused("docket_number", "write the docket number the agency gave the filing")
     name, digest = clean_pdf(receipt, "receipt")
     if not confirmed:
         raise AfterFilingRefused("confirm", "confirm that this packet was filed with the agency on that date")

@@ -45,7 +45,8 @@ def page(filing_id: int):  # noqa: ANN201
                            clock=service.clock_of(record, pack, filing.filing_type),
                            conditions=service.conditions_of(record.id), rules=af, today=results.today(),
                            labels={k.id: k.label for k in af.events} if af else {},
-                           extendable=[r for r in (af.clock if af else []) if r.extendable])
+                           extendable=[r for r in (af.clock if af else []) if r.extendable],
+                           ended=bool(af) and any(k.final and k.id in {e.kind for e in events} for k in af.events))
 
 
 @bp.post("/<int:filing_id>/events")

@@ -181,3 +181,13 @@ def test_the_api_marks_filed_records_events_and_refuses_with_the_field(app, toke
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/filings/{filing_id}/filed", "/filings/{filing_id}/events", "/filings/{filing_id}/conditions",
             "/filings/{filing_id}/after-filing", "/filings/{filing_id}/conditions/{condition_id}/met"} <= set(paths)
+
+
+def test_after_a_decision_the_page_offers_no_event_to_record(app, login, filed):
+    compliance = login("compliance")
+    assert "Record an event" in compliance.get(f"/filings/{filed}/after-filing").get_data(as_text=True)
+    for kind in ("review_ended", "deemed_complete"):
+        _event(compliance, filed, kind, TODAY)
+    _event(compliance, filed, "decision", TODAY, outcome="denial", document=(io.BytesIO(tiny_pdf()), "d.pdf"))
+    page = compliance.get(f"/filings/{filed}/after-filing").get_data(as_text=True)
+    assert "Decision issued: Denial" in page and "Record an event" not in page

@@ -10,7 +10,8 @@ import pytest
 
 from cone.web.extensions import db
 from cone.web.filings import results
-from cone.web.models import FilingDate, FilingRecord, RenderJob
+from cone.web.models import FilingDate, FilingRecord, Notification, RenderJob
+from cone.web.notifications.reminders import send_reminders
 from conftest import csrf, filed_form, tiny_pdf
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
@@ -191,3 +192,14 @@ def test_after_a_decision_the_page_offers_no_event_to_record(app, login, filed):
     _event(compliance, filed, "decision", TODAY, outcome="denial", document=(io.BytesIO(tiny_pdf()), "d.pdf"))
     page = compliance.get(f"/filings/{filed}/after-filing").get_data(as_text=True)
     assert "Decision issued: Denial" in page and "Record an event" not in page
+
+
+def test_reminders_come_for_dates_ahead_after_filing_not_for_events_that_happened(app, login, filed):
+    with app.app_context():
+        send_reminders(TODAY + dt.timedelta(days=25))
+        texts = [n.text for n in db.session.scalars(db.select(Notification).filter_by(filing_id=filed, kind="reminder"))]
+    assert any("completeness review ends" in t for t in texts), texts
+    with app.app_context():
+        send_reminders(TODAY)
+        texts = [n.text for n in db.session.scalars(db.select(Notification).filter_by(filing_id=filed, kind="reminder"))]
+    assert not any(t.startswith("Filed") or "Filed:" in t for t in texts), texts

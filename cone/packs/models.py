@@ -246,6 +246,61 @@ class ClosedDayRule(Cited):
     note: str
 
 
+class DocketFormat(Sourced):
+    """The agency's docket number: a regular expression, an example, and the suffix of emergency filings."""
+
+    pattern: str
+    example: str
+    emergency_suffix: str = ""
+    emergency_types: list[str] = []
+    citation: str
+
+
+class EventKind(Cited):
+    """A kind of event after filing, and when it may be recorded (cone.postfiling)."""
+
+    id: str
+    label: str
+    requires: list[str] = []           # one of these must be recorded before ("filed": the filing itself)
+    emergency_requires: list[str] | None = None    # instead of `requires` for an emergency filing type
+    refused_after: list[str] = []      # none of these may be recorded before
+    answers: str | None = None         # the kind it answers (one unanswered event of it must exist)
+    answered_by: str | None = None     # a new one is refused while an earlier one is unanswered
+    deadline: str | None = None        # the clock row it must meet (unless extended)
+    max: int | None = Field(default=1, ge=1)   # how many may be recorded (None: any number)
+    within_months_of_filing: int | None = None
+    final: bool = False                # nothing may be recorded after it
+
+
+class AfterClockRow(Cited):
+    """A date after filing: `days` or `months` from the latest recorded event of `after`, planned
+    from the row `planned_from` (or the filed date) until one is recorded."""
+
+    id: str
+    label: str
+    after: list[str]
+    planned_from: str | None = None
+    days: int = Field(default=0, ge=0)
+    months: int = Field(default=0, ge=0)
+    actor: Literal["agency", "applicant", "public"] = "agency"
+    extendable: bool = False           # an extension granted for this row moves it
+    met_by: list[str] = []
+    unless: list[str] = []             # the row does not apply once one of these is recorded
+    applies_to: list[str] | None = None
+    excludes: list[str] = []
+
+    def applies(self, filing_type: str) -> bool:
+        return (self.applies_to is None or filing_type in self.applies_to) and filing_type not in self.excludes
+
+
+class AfterFiling(Spec):
+    docket: DocketFormat
+    events: list[EventKind]
+    outcomes: dict[str, str]
+    extension_days: int = Field(ge=1)
+    clock: list[AfterClockRow]
+
+
 class Deadlines(Spec):
     days_citation: str
     holiday_calendar: HolidayCalendar
@@ -253,6 +308,7 @@ class Deadlines(Spec):
     notice: NoticeWindow
     pre_filing: list[PreFilingRow] = []
     post_filing: list[ClockRow]
+    after_filing: AfterFiling | None = None
 
 
 class Band(Spec):

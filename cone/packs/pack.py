@@ -208,6 +208,7 @@ class Pack:
             if "row" in rule.params and rule.params["row"] not in rows:
                 raise self._fail("rules", ("rules", i, "params", "row"),
                                  f"rule {rule.id}: params.row '{rule.params['row']}' is not a row of deadlines.yaml")
+        self._check_after_filing()
         steps = {"filing"}
         for i, step in enumerate(self.deadlines.post_filing):
             if step.after not in steps:
@@ -221,6 +222,34 @@ class Pack:
         for level in self.levels.levels:
             if level not in self.vocab.get("levels", {}):
                 raise self._fail("levels", ("levels", level), f"level '{level}' is not in the levels vocabulary")
+
+    def _check_after_filing(self) -> None:
+        """Every event kind, clock row and filing type the after-filing rules name exists."""
+        af = self.deadlines.after_filing
+        if af is None:
+            return
+        kinds = {k.id for k in af.events} | {"filed"}
+        rows = {r.id for r in af.clock}
+        for i, k in enumerate(af.events):
+            named = set(k.requires) | set(k.emergency_requires or []) | set(k.refused_after) \
+                | {n for n in (k.answers, k.answered_by) if n}
+            if named - kinds:
+                raise self._fail("deadlines", ("after_filing", "events", i), f"event {k.id}: unknown kind(s) {sorted(named - kinds)}")
+            if k.deadline and k.deadline not in rows:
+                raise self._fail("deadlines", ("after_filing", "events", i, "deadline"), f"event {k.id}: unknown row '{k.deadline}'")
+        seen: set[str] = set()
+        for i, r in enumerate(af.clock):
+            named = set(r.after) | set(r.met_by) | set(r.unless)
+            if named - kinds:
+                raise self._fail("deadlines", ("after_filing", "clock", i), f"row {r.id}: unknown kind(s) {sorted(named - kinds)}")
+            if r.planned_from and r.planned_from not in seen:
+                raise self._fail("deadlines", ("after_filing", "clock", i, "planned_from"),
+                                 f"row {r.id}: 'planned_from' must name an earlier row, not '{r.planned_from}'")
+            if (set(r.applies_to or []) | set(r.excludes)) - set(self.filing_types):
+                raise self._fail("deadlines", ("after_filing", "clock", i), f"row {r.id}: unknown filing type")
+            seen.add(r.id)
+        if set(af.docket.emergency_types) - set(self.filing_types):
+            raise self._fail("deadlines", ("after_filing", "docket"), "docket: unknown filing type in emergency_types")
 
     def _check_documents(self, filing_paths: Collection[str]) -> None:
         facts = set(COVER_FACTS)

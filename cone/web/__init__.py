@@ -17,6 +17,7 @@ from .accounts import throttle
 from .accounts.members import bp as members_bp
 from .accounts.recovery import bp as recovery_bp
 from .accounts.views import bp as accounts_bp
+from .afterfiling.views import bp as afterfiling_bp
 from .api.views import bp as api_bp
 from .cli import cone_cli
 from .deadlines.views import bp as deadlines_bp
@@ -36,7 +37,7 @@ from .rendering import jobs
 from .rendering.views import bp as rendering_bp
 
 BLUEPRINTS = (home_bp, accounts_bp, members_bp, recovery_bp, inbox.bp, filings_bp, deadlines_bp, rendering_bp,
-              exhibits_bp, api_bp)
+              exhibits_bp, afterfiling_bp, api_bp)
 COMMANDS = (accounts_cli, rendering_cli, mail_cli, notifications_cli)      # modules whose commands join the `cone` group
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

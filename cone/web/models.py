@@ -247,6 +247,13 @@ class FilingRecord(db.Model):
     fee_cents: Mapped[int | None] = mapped_column(nullable=True)
     docket_number: Mapped[str] = mapped_column(String(50), default="", server_default="")
     archived: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Set when it is marked filed (cone.web.afterfiling): the real filed date, the agency's receipt,
+    # and the final render of the filed version kept as the packet "as filed".
+    filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    receipt_sha256: Mapped[str | None] = mapped_column(ForeignKey("exhibit_files.sha256", name="fk_filings_receipt_sha256"),
+                                                       nullable=True)
+    filed_render_id: Mapped[str | None] = mapped_column(ForeignKey("render_jobs.id", name="fk_filings_filed_render_id",
+                                                                   use_alter=True), nullable=True)
     organization: Mapped[Organization] = relationship()
 
     def latest(self) -> FilingVersion:
@@ -287,6 +294,8 @@ class FilingDate(db.Model):
     label: Mapped[str] = mapped_column(String(300))
     note: Mapped[str] = mapped_column(String(300), default="")
     citation: Mapped[str] = mapped_column(String(300), default="")
+    # planned (computed from a date not yet real), due (from a recorded event), actual (it happened)
+    basis: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned")
 
 
 class Comment(db.Model):
@@ -417,6 +426,47 @@ class OutboxMail(db.Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
+class FilingEvent(db.Model):
+    """An event after filing as recorded (cone.postfiling): its kind and real date, the event it
+    answers (`parent_id`: a response's completeness letter), the clock row an extension moves, a
+    decision's outcome, and an optional document (bytes by content hash)."""
+
+    __tablename__ = "filing_events"
+    __table_args__ = (Index("ix_filing_events_filing_date", "filing_id", "date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(Date)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("filing_events.id"), nullable=True)
+    row: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    outcome: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    document_sha256: Mapped[str | None] = mapped_column(ForeignKey("exhibit_files.sha256"), nullable=True)
+    document_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    recorded_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FilingCondition(db.Model):
+    """A condition of an approval with conditions: its reporting schedule (one date, or every
+    `every_months` months from `first_due` until `until`) and, once met, who marked it and the evidence."""
+
+    __tablename__ = "filing_conditions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("filing_events.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    first_due: Mapped[dt.date] = mapped_column(Date)
+    every_months: Mapped[int] = mapped_column(default=0, server_default="0")
+    until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    met_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    met_by: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    evidence_sha256: Mapped[str | None] = mapped_column(ForeignKey("exhibit_files.sha256"), nullable=True)
+    evidence_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 DERIVED_COLUMNS = ("findings", "notice", "timeline")
 
 
@@ -440,5 +490,7 @@ def _version_immutable(mapper, connection, target) -> None:
 @event.listens_for(VersionExhibit, "before_delete")
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
+@event.listens_for(FilingEvent, "before_update")
+@event.listens_for(FilingEvent, "before_delete")
 def _immutable(mapper, connection, target) -> None:
     raise RuntimeError(f"{type(target).__name__} rows are append-only")

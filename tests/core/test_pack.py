@@ -227,6 +227,10 @@ MALFORMED = {
     "unknown level": ("levels", "  inpatient:\n", "  detox:\n", 0, "detox"),
     "clock row order": ("deadlines", "    after: completeness_review\n    days: 7",
                         "    after: review_decision\n    days: 7", 0, "review_decision"),
+    "after-filing row naming an unknown event": ("deadlines", "      met_by: [posted]\n", "      met_by: [postedd]\n",
+                                                 None, "unknown kind(s) ['postedd']"),
+    "after-filing row planned from a later row": ("deadlines", "      planned_from: completeness_review\n",
+                                                  "      planned_from: econ_decision\n", None, "earlier row"),
 }
 
 
@@ -267,3 +271,4 @@ def test_empty_file_is_named(tmp_path):
     (pack_dir / "levels.yaml").write_text("# nothing\n")
     with pytest.raises(InputError, match=r"levels\.yaml:1: empty"):
         load_pack(pack_dir, CHECKS)
+

@@ -2,6 +2,7 @@
 users of two organizations in every role, and signed-in test clients."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -49,6 +50,12 @@ def tiny_pdf() -> bytes:
     doc.add_blank_page()
     doc.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def filed_form(docket: str = "25-32843-CON", filed_on: str = "") -> dict:
+    """The mark-filed form's fields: today's date (unless given), a docket number, a receipt, confirmed."""
+    return {"filed_on": filed_on or dt.date.today().isoformat(), "docket_number": docket,
+            "receipt": (io.BytesIO(tiny_pdf()), "receipt.pdf"), "confirm": "yes"}
 
 
 TEST_CONFIG = {

@@ -2,6 +2,7 @@
 gives the answer the permission table says (another organization's filing is always 404)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,7 +12,8 @@ from flask import Blueprint
 import cone.web
 from cone.web.access import EXEMPT_ENDPOINTS, PERMISSIONS, endpoint_permission, permission, undeclared_endpoints
 from cone.web.extensions import db
-from cone.web.models import Exhibit, ExhibitFile, FilingVersion, RenderJob, VersionExhibit
+from cone.web.models import (Exhibit, ExhibitFile, FilingCondition, FilingEvent, FilingRecord, FilingVersion, RenderJob,
+                             VersionExhibit)
 from conftest import ROLES, csrf, make_app, sign_in
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
@@ -66,10 +68,11 @@ def test_an_object_permission_must_name_its_object_and_others_must_not():
         permission("edit", obj="exhibit")
 
 
-def _requests(app, filing_id: int, job_id: str, exhibit_id: int) -> list[tuple[str, str, str]]:
+def _requests(app, filing_id: int, job_id: str, exhibit_id: int, event_id: int = 0,
+              condition_id: int = 0) -> list[tuple[str, str, str]]:
     """(method, url, endpoint) for every route that names a filing, GETs first, deletions last."""
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id,
-              "table_id": "capital_cost"}
+              "table_id": "capital_cost", "event_id": event_id, "condition_id": condition_id}
     out = []
     for rule in app.url_map.iter_rules():
         if "filing_id" not in rule.arguments:
@@ -92,8 +95,17 @@ def objects(app, filing_id):
         db.session.flush()
         version_id = db.session.scalar(db.select(FilingVersion.id).filter_by(filing_id=filing_id, number=1))
         db.session.add(VersionExhibit(version_id=version_id, position=0, exhibit_id=exhibit.id))   # in the latest version
+        record = db.session.get(FilingRecord, filing_id)          # as if filed: its packet as filed and receipt
+        record.filed_render_id, record.receipt_sha256 = job.id, stored.sha256
+        event = FilingEvent(filing_id=filing_id, kind="decision", date=dt.date(2026, 1, 2), outcome="approval_with_conditions",
+                            document_sha256=stored.sha256, document_name="d.pdf", recorded_by="t")
+        db.session.add(event)
+        db.session.flush()
+        condition = FilingCondition(filing_id=filing_id, decision_id=event.id, title="c", first_due=dt.date(2026, 2, 1),
+                                    evidence_sha256=stored.sha256, evidence_name="e.pdf", created_by="t")
+        db.session.add(condition)
         db.session.commit()
-        return job.id, exhibit.id
+        return job.id, exhibit.id, event.id, condition.id
 
 
 @pytest.mark.parametrize("org", ["hopewell", "other"])
@@ -102,9 +114,8 @@ def test_authorization_matrix(app, login, token, filing_id, objects, role, org):
     client = login(role, org)
     form_token = csrf(client, "/account")
     headers = token(role, org)
-    job_id, exhibit_id = objects
     checked = 0
-    for method, url, endpoint in _requests(app, filing_id, job_id, exhibit_id):
+    for method, url, endpoint in _requests(app, filing_id, *objects):
         is_api = url.startswith("/api/")
         kwargs = {"headers": headers} if is_api else {"data": {"csrf_token": form_token}}
         if is_api and method == "PUT":
@@ -165,8 +176,9 @@ def test_the_filing_list_shows_only_your_organizations(app, login, filing_id):
 def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_token(app, login, filing_id, objects):
     """Checked in the access step for every page route, so a new route cannot forget it."""
     client = login("administrator")
-    job_id, exhibit_id = objects
+    job_id, exhibit_id, event_id, condition_id = objects
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id, "token_id": 1,
+              "event_id": event_id, "condition_id": condition_id,
               "filename": "x.css", "organization_id": 1, "user_id": 1, "invitation_id": 1, "token": "x",
               "notification_id": 1, "feed_token": "cal_x", "table_id": "capital_cost"}
     checked = 0

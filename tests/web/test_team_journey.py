@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import csrf, mail_settings
+from conftest import csrf, filed_form, mail_settings
 from flask_migrate import upgrade
 from smtp_sink import text_of
 
@@ -65,7 +65,7 @@ def test_a_new_team_sets_itself_up_and_runs_a_filing_through_review_by_mail(data
     _step(lee, filing_id, "review", "request_changes", comment="@admin@example.org please add the hours.")
     _step(admin, filing_id, "submit", "submit")
     _step(lee, filing_id, "review", "approve")
-    _step(cam, filing_id, "filed", "mark_filed")
+    _step(cam, filing_id, "filed", "mark_filed", **filed_form())
     handoffs = [(m["To"], m["Subject"].split(" “")[0]) for m in mailbox.messages[before:]]
     assert handoffs == [
         ("lee@hopewell.test", "admin@example.org submitted"),

@@ -41,6 +41,47 @@ LIST_PARAMETERS = [
 ]
 
 
+def _form(required: list[str], **fields: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": required, "properties": fields}}}}
+
+
+STRING, DATE, PDF = {"type": "string"}, {"type": "string", "format": "date"}, {"type": "string", "format": "binary"}
+AFTER_FILING = {"$ref": "#/components/schemas/AfterFiling"}
+AFTER_FILING_PATHS = {
+    "/filings/{filing_id}/after-filing": {"parameters": ID, "get": {
+        "summary": "After filing: filed date, docket number, the packet as filed, the clock (each date actual, due "
+                   "or planned, with its citation), events and conditions",
+        "responses": {"200": _ok("After-filing state", AFTER_FILING), **_errors(401, 404)}}},
+    "/filings/{filing_id}/filed": {"parameters": ID, "post": {
+        "summary": "Mark the approved filing filed (compliance only): filed date, docket number in the agency's "
+                   "format, the portal receipt (PDF) and confirm=yes; keeps the final PDF as filed",
+        "requestBody": _form(["filed_on", "docket_number", "receipt", "confirm"], filed_on=DATE, docket_number=STRING,
+                             receipt=PDF, confirm={"type": "string", "enum": ["yes"]},
+                             version={"type": "integer", "description": "The version you saw (default: the latest)"}),
+        "responses": {"200": _ok("Filed", AFTER_FILING), **_errors(401, 403, 404, 409, 422)}}},
+    "/filings/{filing_id}/events": {"parameters": ID, "post": {
+        "summary": "Record an event after filing on its real date (compliance only); refused (422, naming the "
+                   "field) when the pack's rules do not allow it, e.g. a response after its deadline",
+        "requestBody": _form(["kind", "date"], kind=STRING, date=DATE,
+                             row={"type": "string", "description": "For an extension: the clock row it moves"},
+                             outcome={"type": "string", "description": "For a decision"}, note=STRING,
+                             document={**PDF, "description": "A PDF; required for a decision"}),
+        "responses": {"201": _ok("Recorded", AFTER_FILING), **_errors(401, 403, 404, 409, 422)}}},
+    "/filings/{filing_id}/conditions": {"parameters": ID, "post": {
+        "summary": "Add a condition of an approval with conditions, with its reporting schedule (compliance only)",
+        "requestBody": _form(["title", "first_due"], title=STRING, first_due=DATE,
+                             every_months={"type": "integer", "minimum": 0, "maximum": 120,
+                                           "description": "0 (default): reported once"}, until=DATE),
+        "responses": {"201": _ok("Added", AFTER_FILING), **_errors(401, 403, 404, 409, 422)}}},
+    "/filings/{filing_id}/conditions/{condition_id}/met": {
+        "parameters": [*ID, {"name": "condition_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "post": {"summary": "Mark a condition met with its evidence (PDF; compliance only)",
+                 "requestBody": _form(["evidence"], evidence=PDF),
+                 "responses": {"200": _ok("Marked met", AFTER_FILING), **_errors(401, 403, 404, 422)}}},
+}
+
+
 @functools.cache
 def document() -> dict[str, Any]:
     schema = Filing.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -96,6 +137,7 @@ def document() -> dict[str, Any]:
             "/filings/{filing_id}/jobs/{job_id}": {"parameters": [*ID, {"name": "job_id", "in": "path", "required": True,
                                                                         "schema": {"type": "string"}}], "get": {
                 "summary": "Status of a PDF render", "responses": {"200": _ok("Job status", obj), **_errors(401, 404)}}},
+            **AFTER_FILING_PATHS,
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -105,6 +147,14 @@ def document() -> dict[str, Any]:
             "schemas": {
                 **defs,
                 "Filing": schema,
+                "AfterFiling": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "status": {"type": "string"}, "docket_number": {"type": "string"},
+                    "filed_on": {"type": ["string", "null"], "format": "date"}, "links": obj,
+                    "clock": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "label": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                        "basis": {"type": "string", "enum": ["actual", "due", "planned"]}, "citation": {"type": "string"},
+                        "note": {"type": "string"}}}},
+                    "events": {"type": "array", "items": obj}, "conditions": {"type": "array", "items": obj}}},
                 "FilingResource": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "organization": {"type": "string"}, "status": {"type": "string"},
                     "version": {"type": "integer"}, "updated_at": {"type": "string"}, "links": obj,

@@ -13,13 +13,17 @@ from ...filing.errors import InputError
 from ...filing.models import Filing
 from ...filing.parser import parse_filing
 from ..access import current_record, filing_item, permission
+from ..afterfiling import service as afterfiling
+from ..afterfiling.service import AfterFilingRefused
+from ..afterfiling.views import upload
 from ..errors import api_error
 from ..extensions import db
 from ..filings.service import Conflict, NotEditable, create_filing, current_filing, ensure_editable, save_version, version_results
 from ..filings import results
 from ..filings.lists import FilingQuery, filings_page, organization_names
 from ..filings.workflow import STATUS_LABELS
-from ..models import FilingRecord, FilingVersion, RenderJob
+from ..filings import results as filing_results
+from ..models import FilingCondition, FilingRecord, FilingVersion, RenderJob
 from ..pagination import BadListArgument
 from ..rendering.service import FinalNeedsApproval, download_name, ensure_final_allowed, latest_job, start_render
 from .openapi import document as openapi_document
@@ -215,3 +219,98 @@ def job_status(filing_id: int, job_id: str) -> Response:
     if job.status == "failed":
         body["error"] = job.error
     return jsonify(body)
+
+
+def _after_filing_error(exc: AfterFilingRefused) -> Response:
+    return api_error(409 if exc.field in ("status", "version") else 422, exc.message, exc.field)
+
+
+def _after_filing_state(record: FilingRecord, status: int = 200) -> Response:
+    """The filed filing's after-filing state: filed date, docket, downloads, clock, events, conditions."""
+    filing, _ = current_filing(record)
+    pack = pack_for(filing)
+    fid = record.id
+    body = {
+        "id": fid, "status": record.status, "docket_number": record.docket_number,
+        "filed_on": record.filed_on.isoformat() if record.filed_on else None,
+        "links": {"as_filed": url_for("afterfiling.as_filed", filing_id=fid) if record.filed_render_id else None,
+                  "receipt": url_for("afterfiling.receipt", filing_id=fid) if record.receipt_sha256 else None},
+        "clock": [{"id": d.id, "label": d.label, "date": d.date.isoformat(), "basis": d.basis, "citation": d.citation,
+                   "note": d.note} for d in afterfiling.clock_of(record, pack, filing.filing_type)],
+        "events": [{"id": e.id, "kind": e.kind, "date": e.date.isoformat(), "answers": e.parent_id, "row": e.row,
+                    "outcome": e.outcome, "note": e.note, "recorded_by": e.recorded_by,
+                    "document": url_for("afterfiling.event_document", filing_id=fid, event_id=e.id)
+                    if e.document_sha256 else None} for e in afterfiling.events_of(fid)],
+        "conditions": [{"id": c.id, "title": c.title, "first_due": c.first_due.isoformat(), "every_months": c.every_months,
+                        "until": c.until.isoformat() if c.until else None, "met": c.met_at is not None,
+                        "met_by": c.met_by or None,
+                        "evidence": url_for("afterfiling.condition_evidence", filing_id=fid, condition_id=c.id)
+                        if c.evidence_sha256 else None} for c in afterfiling.conditions_of(fid)],
+    }
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.get("/filings/<int:filing_id>/after-filing")
+@permission("view", obj="filing")
+def after_filing(filing_id: int) -> Response:
+    return _after_filing_state(current_record())
+
+
+@bp.post("/filings/<int:filing_id>/filed")
+@permission("file", obj="filing")
+def mark_filed(filing_id: int) -> Response:
+    """Mark the filing filed (multipart form: filed_on, docket_number, receipt, confirm=yes, version)."""
+    record = current_record()
+    form = request.form
+    try:
+        version = int(form.get("version", "") or record.version)
+    except ValueError:
+        return api_error(422, "'version' must be a whole number", "version")
+    try:
+        afterfiling.mark_filed(record, g.user, g.role, version, form.get("filed_on", ""), form.get("docket_number", ""),
+                               upload("receipt"), form.get("confirm") == "yes", filing_results.today())
+    except AfterFilingRefused as exc:
+        return _after_filing_error(exc)
+    return _after_filing_state(record)
+
+
+@bp.post("/filings/<int:filing_id>/events")
+@permission("file", obj="filing")
+def record_event(filing_id: int) -> Response:
+    """Record an event after filing (form fields kind, date, row, outcome, note; file document)."""
+    record = current_record()
+    form = request.form
+    try:
+        afterfiling.record_event(record, g.user, form.get("kind", ""), form.get("date", ""), filing_results.today(), form.get("row", ""),
+                                 form.get("outcome", ""), form.get("note", ""), upload("document"))
+    except AfterFilingRefused as exc:
+        return _after_filing_error(exc)
+    return _after_filing_state(record, 201)
+
+
+@bp.post("/filings/<int:filing_id>/conditions")
+@permission("file", obj="filing")
+def add_condition(filing_id: int) -> Response:
+    """Add a condition of the approval (form fields title, first_due, every_months, until)."""
+    record = current_record()
+    form = request.form
+    try:
+        afterfiling.add_condition(record, g.user, form.get("title", ""), form.get("first_due", ""),
+                                  form.get("every_months", "0"), form.get("until", ""))
+    except AfterFilingRefused as exc:
+        return _after_filing_error(exc)
+    return _after_filing_state(record, 201)
+
+
+@bp.post("/filings/<int:filing_id>/conditions/<int:condition_id>/met")
+@permission("file", obj="filing")
+def condition_met(filing_id: int, condition_id: int) -> Response:
+    """Mark a condition met (file evidence)."""
+    record = current_record()
+    try:
+        afterfiling.condition_met(record, g.user, filing_item(FilingCondition, condition_id), upload("evidence"))
+    except AfterFilingRefused as exc:
+        return _after_filing_error(exc)
+    return _after_filing_state(record)

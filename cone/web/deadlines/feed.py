@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from .service import filing_name
+from .service import AFTER_FILING_KINDS, BASIS_WORDS, filing_name
 
 PRODID = "-//cone//filing deadlines//EN"
 
@@ -28,7 +28,8 @@ def calendar(name: str, rows: Iterable[Any], public_url: str, filing_path: Any) 
         event.add("dtstamp", row.updated_at.replace(tzinfo=dt.timezone.utc))
         event.add("dtstart", row.date)
         event.add("dtend", row.date + dt.timedelta(days=1))
-        event.add("summary", f"{row.label}: {filing_name(row)}")
+        basis = f" ({BASIS_WORDS[row.basis]})" if row.kind in AFTER_FILING_KINDS else ""
+        event.add("summary", f"{row.label}{basis}: {filing_name(row)}")
         url = public_url.rstrip("/") + filing_path(row.filing_id)
         event.add("description", "\n".join(part for part in (row.organization, row.note, row.citation, url) if part))
         event.add("url", url)

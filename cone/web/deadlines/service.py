@@ -14,7 +14,10 @@ from ..extensions import db
 from ..models import FilingDate, FilingRecord, Organization, Principal, User
 from ..pagination import BadListArgument, page_args, positive
 
-KINDS = {"publication": "Notice runs", "filing": "Filing window", "deadline": "Deadlines after filing"}
+KINDS = {"publication": "Notice runs", "filing": "Filing window", "deadline": "Deadlines after filing",
+         "after": "After filing (recorded events)", "condition": "Conditions of the decision"}
+AFTER_FILING_KINDS = ("after", "condition")       # rows of a filed filing's clock, planned or due
+BASIS_WORDS = {"planned": "planned", "due": "due", "actual": "happened"}
 SOON_DAYS = 3              # a date this many days away or nearer is marked "due soon"
 OVERDUE_DAYS = 90          # past dates of a filing not yet filed are shown as overdue for this long
 FEED_PREFIX = "cal_"
@@ -52,7 +55,7 @@ def dates_of(user: Principal, query: DateQuery, today: dt.date, until: dt.date |
     org_ids = [query.organization] if query.organization else [m.organization_id for m in user.memberships]
     since = today - dt.timedelta(days=OVERDUE_DAYS)
     stmt = (select(FilingDate.filing_id, FilingDate.row, FilingDate.kind, FilingDate.date, FilingDate.label,
-                   FilingDate.note, FilingDate.citation, FilingRecord.title, FilingRecord.applicant,
+                   FilingDate.note, FilingDate.citation, FilingDate.basis, FilingRecord.title, FilingRecord.applicant,
                    FilingRecord.status, FilingRecord.updated_at, Organization.name.label("organization"))
             .join(FilingRecord, FilingRecord.id == FilingDate.filing_id)
             .join(Organization, Organization.id == FilingRecord.organization_id)

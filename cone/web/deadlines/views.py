@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import FilingRecord
 from ..pagination import BadListArgument, paginate, positive
 from . import feed, service
-from .service import KINDS, DateQuery
+from .service import BASIS_WORDS, KINDS, DateQuery
 
 bp = Blueprint("deadlines", __name__)
 
@@ -35,7 +35,7 @@ def _page(new_feed: str | None = None, status: int = 200):
                FilingRecord.archived.is_(False)).order_by(FilingRecord.updated_at.desc()).limit(200)).all()
     feed_url = (_feed_url(new_feed) if new_feed else None)
     response = Response(render_template(
-        "deadlines/index.html", rows=rows, page=page, query=query, kinds=KINDS, organizations=g.user.memberships,
+        "deadlines/index.html", rows=rows, page=page, query=query, kinds=KINDS, BASIS_WORDS=BASIS_WORDS, organizations=g.user.memberships,
         filings=filings, today=today, soon_days=service.SOON_DAYS, new_feed=feed_url,
         new_filing_feed=(_feed_url(new_feed, query.filing) if new_feed and query.filing else None),
         has_feed=new_feed is not None or service.has_feed(g.user.id)), status)

@@ -1,12 +1,15 @@
 """The review workflow's steps (submit, review, mark filed) and comments."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import current_record, permission
+from ..afterfiling import service as afterfiling
+from ..afterfiling.views import upload
+from . import results
 from . import service
 from .blueprint import bp
-from .pages import filing_context
+from .pages import filing_context, page_context
 from .workflow import STATUS_LABELS, TransitionRefused
 
 
@@ -42,10 +45,34 @@ def review(filing_id: int):  # noqa: ANN201
     return _transition(decision)
 
 
+@bp.get("/<int:filing_id>/filed")
+@permission("file", obj="filing")
+def mark_filed_form(filing_id: int):  # noqa: ANN201
+    """The mark-filed form: filed date, docket number, the agency's receipt, and a confirmation."""
+    record = current_record()
+    filing, pack, version = filing_context(record)
+    return render_template("afterfiling/mark_filed.html", **page_context(record, filing, pack, version),
+                           today=results.today(), approved_on=afterfiling.approved_on(record),
+                           docket=pack.deadlines.after_filing.docket if pack.deadlines.after_filing else None)
+
+
 @bp.post("/<int:filing_id>/filed")
 @permission("file", obj="filing")
 def mark_filed(filing_id: int):  # noqa: ANN201
-    return _transition("mark_filed")
+    """Mark the filing filed with the agency, for real (see cone.web.afterfiling.service.mark_filed)."""
+    record = current_record()
+    form = request.form
+    try:
+        afterfiling.mark_filed(record, g.user, g.role, int(form.get("version", "-1") or -1), form.get("filed_on", ""),
+                               form.get("docket_number", ""), upload("receipt"), form.get("confirm") == "yes",
+                               results.today())
+    except (afterfiling.AfterFilingRefused, ValueError) as exc:
+        flash(f"Not filed: {exc}.", "error")
+        return redirect(url_for("filings.mark_filed_form", filing_id=record.id)), 303
+    agency = filing_context(record)[1].ui.agency_short
+    flash(f"Marked as filed with {agency} on {record.filed_on.isoformat()}, docket {record.docket_number}: "
+          f"the filing is now {STATUS_LABELS[record.status].lower()}.")
+    return redirect(url_for("afterfiling.page", filing_id=record.id)), 303
 
 
 @bp.post("/<int:filing_id>/comments")

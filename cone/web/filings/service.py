@@ -123,11 +123,17 @@ class DocketRefused(Exception):
     """A docket number that is too long or holds control characters."""
 
 
-def set_docket_number(record: FilingRecord, user: Principal, number: str) -> None:
-    """Record the docket number the agency gave the filing (empty clears it); in the audit log."""
+def checked_docket(number: str) -> str:
+    """The docket number stripped; DocketRefused when too long or holding control characters."""
     number = number.strip()
     if len(number) > MAX_DOCKET or not number.isprintable():
         raise DocketRefused(f"a docket number is at most {MAX_DOCKET} characters, without control characters")
+    return number
+
+
+def set_docket_number(record: FilingRecord, user: Principal, number: str) -> None:
+    """Record the docket number the agency gave the filing (empty clears it); in the audit log."""
+    number = checked_docket(number)
     if number == record.docket_number:
         return
     record.docket_number = number

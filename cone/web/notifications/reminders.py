@@ -50,7 +50,8 @@ def send_reminders(today: dt.date) -> int:
                FilingRecord.title, FilingRecord.applicant)
         .join(FilingRecord, FilingRecord.id == FilingDate.filing_id)
         .where(FilingRecord.organization_id.in_(by_org), ~FilingRecord.archived,
-               FilingDate.date >= today, FilingDate.date <= today + dt.timedelta(days=horizon))
+               FilingDate.date >= today, FilingDate.date <= today + dt.timedelta(days=horizon),
+               FilingDate.basis != "actual")          # (an event recorded after filing needs no reminder)
         .order_by(FilingDate.filing_id, FilingDate.date)).all()
     due = []                                  # (user, filing id, text, link, key)
     for filing_id, row_id, label, day, organization_id, title, applicant in dated:

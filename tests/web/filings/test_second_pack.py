@@ -10,7 +10,7 @@ import pytest
 
 from cone.web.extensions import db
 from cone.web.models import FilingRecord
-from conftest import close_app, csrf, make_app, sign_in
+from conftest import close_app, csrf, filed_form, make_app, sign_in
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -90,3 +90,20 @@ def test_the_header_and_footer_name_every_state_the_server_offers(two_state_app)
     assert "Certificate of Need filings · Connecticut · Zedland" in html
     assert "Prepare and file clinic permits with the Zedland Department of Health Planning." in html
     assert "Zedland Health Code §4-101 · Check findings against the Department&#39;s forms." in html
+
+
+def test_a_zedland_filing_is_marked_filed_with_any_docket_number_and_has_no_clock_after_filing(two_state_app, admin):
+    filing_id = _new_zedland_filing(admin)
+    with two_state_app.app_context():
+        db.session.get(FilingRecord, filing_id).status = "approved"        # (its review is not what is tried here)
+        db.session.commit()
+    compliance = two_state_app.test_client()
+    sign_in(compliance, "compliance@hopewell.test")
+    response = compliance.post(f"/filings/{filing_id}/filed", data={
+        "csrf_token": csrf(compliance, "/account"), "version": "1", **filed_form("DHP 2026/17")})
+    assert response.status_code == 303 and "/after-filing" in response.headers["Location"], \
+        compliance.get(response.headers["Location"]).get_data(as_text=True)
+    page = compliance.get(response.headers["Location"]).get_data(as_text=True)
+    assert "DHP 2026/17" in page and "Record an event" not in page
+    with two_state_app.app_context():
+        assert db.session.get(FilingRecord, filing_id).status == "filed"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from cone.web.filings.workflow import TransitionRefused, check_transition
-from conftest import csrf
+from conftest import csrf, filed_form
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
 
@@ -39,11 +39,12 @@ def test_the_full_review_cycle_records_who_did_what(app, login, clean_filing):
     assert "now changes requested" in _act(legal, fid, "review", "request_changes", comment="Add the program hours.")
     assert "now in review" in _act(admin, fid, "submit", "submit")
     assert "now approved" in _act(legal, fid, "review", "approve")
-    assert "now filed" in _act(compliance, fid, "filed", "mark_filed")
+    assert "now filed" in _act(compliance, fid, "filed", "mark_filed", **filed_form())
     rows = list(csv.DictReader(io.StringIO(admin.get(f"/filings/{fid}/audit.csv").get_data(as_text=True))))
     actions = [(r["user"], r["action"]) for r in rows if r["action"] != "read"]
-    assert actions[-5:] == [("administrator@hopewell.test", "submit"), ("legal@hopewell.test", "request_changes"),
+    assert actions[-7:] == [("administrator@hopewell.test", "submit"), ("legal@hopewell.test", "request_changes"),
                             ("administrator@hopewell.test", "submit"), ("legal@hopewell.test", "approve"),
+                            ("compliance@hopewell.test", "pdf_requested"), ("compliance@hopewell.test", "filed"),
                             ("compliance@hopewell.test", "mark_filed")]
     assert all(r["time_utc"].endswith("Z") for r in rows)
     assert "Add the program hours." in admin.get(f"/filings/{fid}").get_data(as_text=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import csrf, sign_in
+from conftest import csrf, filed_form, sign_in
 from smtp_sink import html_of, text_of
 
 from cone.web.extensions import db
@@ -69,7 +69,7 @@ def test_every_hand_off_reaches_the_next_people_in_the_inbox_and_by_mail(mail_ap
     _act(clients["legal"], fid, "review", "request_changes", comment="Add the program hours.")
     _act(clients["administrator"], fid, "submit", "submit")
     _act(clients["legal"], fid, "review", "approve")
-    _act(clients["compliance"], fid, "filed", "mark_filed")
+    _act(clients["compliance"], fid, "filed", "mark_filed", **filed_form())
     assert [k for k, _ in _inbox(mail_app, "legal@hopewell.test")] == ["submitted", "resubmitted", "filed"]
     assert [k for k, _ in _inbox(mail_app, "administrator@hopewell.test")] == ["changes_requested", "approved", "filed"]
     assert [k for k, _ in _inbox(mail_app, "compliance@hopewell.test")] == ["approved"]

@@ -10,16 +10,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Date, ForeignKey, Index, LargeBinary, Select, String, Text, UniqueConstraint, bindparam,
                         event, func, inspect, select, update)
 from sqlalchemy import false as sa_false
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from . import security_log
+from .accounts.passwords import hash_password, verify
 from .extensions import db
 
 ROLES = ("administrator", "compliance", "legal")
@@ -139,11 +137,11 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """A new password, which also ends every session signed in with the old one."""
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_hash = hash_password(password)
         self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify(self.password_hash, password)
 
     def get_id(self) -> str:
         return session_id(self.id, self.session_epoch)

@@ -86,8 +86,8 @@ def change_password():  # noqa: ANN201
     """A new password; every other session of the user is signed out (see models.session_id),
     this one signs in again with the new one; the user's API tokens are revoked if asked."""
     throttle.check("signin", "SIGNIN_RATE_LIMIT")      # the current password is guessed here too
-    form = PasswordForm()
     user = db.session.get(User, g.user.id)
+    form = PasswordForm(owner=(user.email, user.name))
     if form.validate_on_submit():
         throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
         if not user.check_password(form.current.data):

@@ -171,6 +171,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if app.config.get("TRUSTED_HOSTS") is None:           # (CONE_TRUSTED_HOSTS, a JSON list, overrides)
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)
+    if urlsplit(app.config["PUBLIC_URL"]).scheme == "https" and app.config["SESSION_COOKIE_SECURE"] \
+            and app.config["SESSION_COOKIE_NAME"] == "session":   # Flask's default: bound to this host, HTTPS, path /
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
         app.config["SECRET_KEY_FILE"] = str(Path(app.instance_path) / "secret_key")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..cli import cone_cli
 from ..extensions import db
-from ..models import ROLES, User
+from ..models import ROLES, TOKEN_DAYS, TOKEN_MAX_DAYS, User
 from .service import add_user, issue_token, organization_names, password_problem
 
 
@@ -50,12 +50,15 @@ def create_user(email: str, role: str, org_name: str, create_org: bool, manager:
 @cone_cli.command("create-token")
 @click.argument("email")
 @click.option("--label", default="cli", help="A name to recognise the token by.")
-def create_token(email: str, label: str) -> None:
+@click.option("--days", type=click.IntRange(1, TOKEN_MAX_DAYS), default=TOKEN_DAYS, show_default=True,
+              help="Days until the token expires.")
+@click.option("--read-only", is_flag=True, help="The token can read filings but not change them.")
+def create_token(email: str, label: str, days: int, read_only: bool) -> None:
     """Print a new API token for a user (shown once)."""
     user = db.session.scalar(select(User).where(User.email == email.lower()))
     if user is None:
         raise click.ClickException(f"no user {email}")
-    click.echo(issue_token(user.id, label))
+    click.echo(issue_token(user.id, label, days, read_only))
 
 
 @cone_cli.command("bootstrap")

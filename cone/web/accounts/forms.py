@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
 
-from ..models import ROLE_LABELS
+from ..models import ROLE_LABELS, TOKEN_DAYS, TOKEN_MAX_DAYS
 from . import passwords
 
 EMAIL_RULE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address like name@example.org")
@@ -28,6 +28,11 @@ class SignInForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     label = StringField("Token name", validators=[DataRequired("Name the token, e.g. 'filing system'"), Length(max=100)])
+    days = IntegerField("Expires after this many days", default=TOKEN_DAYS, validators=[
+        NumberRange(min=1, max=TOKEN_MAX_DAYS, message=f"Enter a number of days from 1 to {TOKEN_MAX_DAYS}")])
+    read_only = BooleanField("Read-only: the token can read filings but not change them")
+    password = PasswordField("Your current password", validators=[
+        DataRequired("Enter your current password to create a token"), Length(max=200)])
 
 
 class OwnedForm(FlaskForm):

@@ -18,9 +18,9 @@ from .. import security_log
 from ..extensions import db
 from ..mail import jobs as mail_jobs
 from ..mail import outbox
-from ..models import ROLE_LABELS, ApiToken, Invitation, Membership, Organization, User, utcnow
+from ..models import ROLE_LABELS, TOKEN_DAYS, TOKEN_MAX_DAYS, ApiToken, Invitation, Membership, Organization, User, utcnow
 from ..urls import public_url
-from . import notices, passwords
+from . import notices, passwords, user_sessions
 
 RESET_SALT = "cone.password-reset"
 
@@ -98,11 +98,17 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def issue_token(user_id: int, label: str) -> str:
-    """A new API token of the user; its secret is returned once and never stored."""
-    secret = ApiToken.issue(user_id, label)
+def issue_token(user_id: int, label: str, days: int = TOKEN_DAYS, read_only: bool = False) -> str:
+    """A new API token of the user, good for `days` and told to them (inbox and mail); its secret
+    is returned once and never stored."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise AccountRefused(f"Enter a number of days from 1 to {TOKEN_MAX_DAYS}", "days")
+    secret = ApiToken.issue(user_id, label, days, read_only)
+    notices.tell(db.session.get(User, user_id), f"A new {'read-only ' if read_only else ''}API token, "
+                 f"“{outbox.one_line(label, 100)}”, was created")
     db.session.commit()
-    security_log.event("token_created", user_id=user_id)
+    mail_jobs.dispatch()
+    security_log.event("token_created", user_id=user_id, read_only=read_only, days=days)
     return secret
 
 
@@ -123,6 +129,7 @@ def change_password(user: User, password: str, revoke_tokens: bool) -> int:
     number revoked."""
     user.set_password(password)
     user.must_change_password = False
+    user_sessions.end_all(user.id)
     revoked = 0
     if revoke_tokens:
         revoked = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
@@ -135,6 +142,7 @@ def change_password(user: User, password: str, revoke_tokens: bool) -> int:
 def end_sessions(user_id: int) -> None:
     """Sign the user out everywhere: every session signed in before now stops working."""
     db.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
+    user_sessions.end_all(user_id)
     db.session.commit()
 
 

@@ -135,6 +135,9 @@ def _bearer_user() -> Principal | None:
     return ApiToken.user_for(secret.strip())
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
     """Resolve the user and the filing, and refuse before the view runs."""
     endpoint = request.endpoint
@@ -163,6 +166,9 @@ def authorize():  # noqa: ANN201 (a before_request hook: None or a response)
         if api:
             abort(401)
         return redirect(url_for("accounts.signin", next=request.full_path if request.method == "GET" else None))
+    if api and user.read_only and request.method not in READ_METHODS:
+        abort(403, "This API token is read-only: it can read filings (GET) but not change them. "
+                   "Create a token without the read-only scope to change filings.")
     if user.must_change_password and not api and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("accounts.account"))
     roles = PERMISSIONS[name]

@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "SIGNIN_RATE_LIMIT": "30 per minute",           # attempts per client address (an office shares one)
     "SIGNIN_ACCOUNT_RATE_LIMIT": "10 per minute",   # failed attempts per account, from any address
     "PUBLIC_URL": "http://127.0.0.1:5000",
-    "PASSWORD_HASH_METHOD": "scrypt",
+    "PASSWORD_HASH_METHOD": "scrypt",     # of the password's HMAC under PASSWORD_PEPPER (accounts.passwords)
+    "SESSION_LIFETIME_HOURS": 12,         # a signed-in session ends this long after signing in, whatever its use
+    "SESSION_IDLE_MINUTES": 30,           # and after this long without a request
     "TRUSTED_PROXIES": 0,
     "RENDER_LEASE_SECONDS": 30,           # a render job's lease, renewed by its worker: see rendering.jobs
     # Outgoing mail (cone.web.mail): without MAIL_HOST, notifications stay in the app's inbox.
@@ -105,13 +107,13 @@ def trusted_hosts(public_url: str) -> list[str]:
     return list(LOOPBACK_HOSTS) if parts.hostname in LOOPBACK_HOSTS else [parts.hostname]
 
 
-def instance_secret_key(instance_path: str) -> str:
-    """A per-install random key kept in the instance folder (used when CONE_SECRET_KEY is unset).
+def instance_secret_key(instance_path: str, name: str = "secret_key", setting: str = "CONE_SECRET_KEY") -> str:
+    """A per-install random key kept in the instance folder (used when `setting` is unset).
     Written to a temporary file of mode 0600 and linked into place only once complete, so that
     of several workers starting at once each reads the one whole key that won."""
-    path = Path(instance_path) / "secret_key"
+    path = Path(instance_path) / name
     if not path.exists():
-        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")   # mode 0600
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=f".{name}.")   # mode 0600
         try:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(32))
@@ -125,7 +127,7 @@ def instance_secret_key(instance_path: str) -> str:
             os.unlink(temporary)
     key = path.read_text().strip()
     if len(key) < 32:
-        raise RuntimeError(f"{path} holds no usable key; delete it to make a new one, or set CONE_SECRET_KEY")
+        raise RuntimeError(f"{path} holds no usable key; delete it to make a new one, or set {setting}")
     return key
 
 
@@ -143,8 +145,7 @@ def sqlite_file(uri: str) -> Path | None:
 def warn_if_readable(app: Flask) -> None:
     """One log line when the database file or the instance secret key can be read by other accounts."""
     paths = [sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])]
-    if app.config.get("SECRET_KEY_FILE"):
-        paths.append(Path(app.config["SECRET_KEY_FILE"]))
+    paths += [Path(app.config[key]) for key in ("SECRET_KEY_FILE", "PASSWORD_PEPPER_FILE") if app.config.get(key)]
     exposed = readable_by_others([path for path in paths if path is not None])
     if exposed:
         logging.getLogger("cone.web").warning(
@@ -172,9 +173,15 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if app.config.get("TRUSTED_HOSTS") is None:           # (CONE_TRUSTED_HOSTS, a JSON list, overrides)
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     app.config.setdefault("PREFERRED_URL_SCHEME", urlsplit(app.config["PUBLIC_URL"]).scheme)
+    if urlsplit(app.config["PUBLIC_URL"]).scheme == "https" and app.config["SESSION_COOKIE_SECURE"] \
+            and app.config["SESSION_COOKIE_NAME"] == "session":   # Flask's default: bound to this host, HTTPS, path /
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
         app.config["SECRET_KEY_FILE"] = str(Path(app.instance_path) / "secret_key")
+    if not app.config.get("PASSWORD_PEPPER"):     # (CONE_PASSWORD_PEPPER, else a file beside the secret key)
+        app.config["PASSWORD_PEPPER"] = instance_secret_key(app.instance_path, "password_pepper", "CONE_PASSWORD_PEPPER")
+        app.config["PASSWORD_PEPPER_FILE"] = str(Path(app.instance_path) / "password_pepper")
     app.config.setdefault("RENDER_WORKER", "rq" if app.config.get("REDIS_URL") else "thread")
     app.config.setdefault("MAIL_WORKER", app.config["RENDER_WORKER"])   # rq, thread or inline, as rendering
     if app.config["MAIL_TLS"] not in MAIL_TLS_MODES:

@@ -7,24 +7,23 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Date, ForeignKey, Index, LargeBinary, Select, String, Text, UniqueConstraint, bindparam,
                         event, func, inspect, select, update)
 from sqlalchemy import false as sa_false
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from . import security_log
+from .accounts.passwords import hash_password, verify
 from .extensions import db
 
 ROLES = ("administrator", "compliance", "legal")
 ROLE_LABELS = {"administrator": "Administrator", "compliance": "Compliance", "legal": "Legal reviewer"}
-LAST_USE_RESOLUTION = dt.timedelta(minutes=1)      # how often an API token's last use is written
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)      # how often an API token's or a session's last use is written
+TOKEN_DAYS, TOKEN_MAX_DAYS = 90, 365               # an API token's lifetime in days: the default, and the most allowed
 
 
 def utcnow() -> dt.datetime:
@@ -55,6 +54,7 @@ class Principal(UserMixin):
     session_epoch: int = 0
     must_change_password: bool = False
     unread: int = 0                       # unread inbox entries, for the page header
+    read_only: bool = False               # signed in with a read-only API token: GET and HEAD only
 
     def get_id(self) -> str:
         return session_id(self.id, self.session_epoch)
@@ -139,11 +139,11 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """A new password, which also ends every session signed in with the old one."""
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_hash = hash_password(password)
         self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify(self.password_hash, password)
 
     def get_id(self) -> str:
         return session_id(self.id, self.session_epoch)
@@ -193,26 +193,34 @@ class ApiToken(db.Model):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # to within LAST_USE_RESOLUTION
+    expires_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)    # refused from then on
+    read_only: Mapped[bool] = mapped_column(default=False, server_default="0")   # reads (GET, HEAD) only
 
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user_id: int, label: str = "") -> str:
-        """Create a token for a user and return its secret (shown once, never stored)."""
+    def issue(cls, user_id: int, label: str = "", days: int = TOKEN_DAYS, read_only: bool = False) -> str:
+        """Create a token for a user, good for `days`, and return its secret (shown once, never stored)."""
         secret = "cone_" + secrets.token_urlsafe(32)
-        db.session.add(cls(user_id=user_id, digest=cls.hash(secret), label=label))
+        db.session.add(cls(user_id=user_id, digest=cls.hash(secret), label=label, read_only=read_only,
+                           expires_at=utcnow() + dt.timedelta(days=days)))
         return secret
 
     @classmethod
     def user_for(cls, secret: str) -> Principal | None:
-        """The token's user, noting the token's use (at most once per LAST_USE_RESOLUTION, so
-        that reads stay reads; a database that cannot take the note still answers them)."""
-        row = db.session.execute(select(cls.id, cls.user_id, cls.last_used_at).where(cls.digest == cls.hash(secret))).first()
+        """The token's user (read-only if the token is), unless the token expired; noting the
+        token's use (at most once per LAST_USE_RESOLUTION, so that reads stay reads; a database
+        that cannot take the note still answers them)."""
+        row = db.session.execute(select(cls.id, cls.user_id, cls.last_used_at, cls.expires_at, cls.read_only)
+                                 .where(cls.digest == cls.hash(secret))).first()
         if row is None:
             return None
         now = utcnow()
+        if row.expires_at is not None and row.expires_at <= now:
+            security_log.event("token_refused", user_id=row.user_id, token_id=row.id, reason="expired")
+            return None
         if row.last_used_at is None or now - row.last_used_at >= LAST_USE_RESOLUTION:
             try:
                 db.session.execute(update(cls).where(cls.id == row.id).values(last_used_at=now))
@@ -221,7 +229,8 @@ class ApiToken(db.Model):
                     security_log.event("token_first_used", user_id=row.user_id, token_id=row.id)
             except OperationalError:
                 db.session.rollback()
-        return Principal.load(row.user_id)[0]
+        principal = Principal.load(row.user_id)[0]
+        return replace(principal, read_only=True) if principal is not None and row.read_only else principal
 
 
 class FilingRecord(db.Model):
@@ -465,6 +474,20 @@ class FilingCondition(db.Model):
     evidence_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class UserSession(db.Model):
+    """A signed-in browser session (cone.web.accounts.user_sessions): the cookie holds a secret
+    whose SHA-256 digest is here, so deleting the row signs that browser out."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)    # to within LAST_USE_RESOLUTION
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
 
 
 DERIVED_COLUMNS = ("findings", "notice", "timeline")

@@ -66,6 +66,7 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "RENDER_WORKER": "inline",
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",   # fast for tests; production uses scrypt
+    "PASSWORD_PEPPER": "test-pepper",
 }
 
 

@@ -180,7 +180,7 @@ def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_to
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id, "token_id": 1,
               "event_id": event_id, "condition_id": condition_id,
               "filename": "x.css", "organization_id": 1, "user_id": 1, "invitation_id": 1, "token": "x",
-              "notification_id": 1, "feed_token": "cal_x", "table_id": "capital_cost"}
+              "notification_id": 1, "feed_token": "cal_x", "table_id": "capital_cost", "session_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):

@@ -90,7 +90,8 @@ def test_an_api_request_without_a_token_is_logged_as_a_401_and_a_wrong_method_as
 
 def test_sign_out_password_change_and_tokens_are_logged_without_their_secrets(app, login, log):
     client = login()
-    page = client.post("/account", data={"csrf_token": csrf(client, "/account"), "label": "laptop"})
+    page = client.post("/account", data={"csrf_token": csrf(client, "/account"), "label": "laptop",
+                                         "password": PASSWORD})
     secret = re.search(r"cone_[A-Za-z0-9_-]+", page.get_data(as_text=True)).group(0)
     assert len(log.events("token_created")) == 1
     assert app.test_client().get("/api/v1/filings", headers={"Authorization": f"Bearer {secret}"}).status_code == 200

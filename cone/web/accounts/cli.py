@@ -1,6 +1,7 @@
 """`flask --app app cone ...`: create users and API tokens, and bootstrap a fresh install."""
 from __future__ import annotations
 
+import functools
 import secrets
 
 import click
@@ -9,12 +10,12 @@ from sqlalchemy import select
 
 from ..cli import cone_cli
 from ..extensions import db
-from ..models import ROLES, User
+from ..models import ROLES, TOKEN_DAYS, TOKEN_MAX_DAYS, User
 from .service import add_user, issue_token, organization_names, password_problem
 
 
-def _checked_password(value: str) -> str:
-    problem = password_problem(value)
+def _checked_password(email: str, value: str) -> str:
+    problem = password_problem(value, email, email.split("@")[0])
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
     return value
@@ -26,7 +27,7 @@ def _checked_password(value: str) -> str:
 @click.option("--org", "org_name", required=True, help="The name of an existing organization.")
 @click.option("--create-org", is_flag=True, help="Create the organization --org names if there is none.")
 @click.option("--manager", is_flag=True, help="Let the user manage the organization's people.")
-@click.option("--password", help="Prompted for when not given (at least 12 characters).")
+@click.option("--password", help="Prompted for when not given (at least 12 characters, not a common one).")
 def create_user(email: str, role: str, org_name: str, create_org: bool, manager: bool, password: str | None) -> None:
     """Create a user, or give an existing user a role in another organization."""
     if "@" not in email:
@@ -37,10 +38,10 @@ def create_user(email: str, role: str, org_name: str, create_org: bool, manager:
         raise click.BadParameter(f'there is no organization "{org_name}" (existing: {listed}); '
                                  "give --create-org to create it", param_hint="--org")
     if password is not None:
-        _checked_password(password)
+        _checked_password(email, password)
     exists = db.session.scalar(select(User).where(User.email == email.lower())) is not None
     if not exists and not password:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, value_proc=_checked_password)
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, value_proc=functools.partial(_checked_password, email))
     _, created = add_user(email, role, org_name, password, manager=manager)
     click.echo(f"{'Created' if created else 'Updated'} {email.lower()}: {role} in {org_name}"
                + (", manager" if manager else ""))
@@ -49,12 +50,15 @@ def create_user(email: str, role: str, org_name: str, create_org: bool, manager:
 @cone_cli.command("create-token")
 @click.argument("email")
 @click.option("--label", default="cli", help="A name to recognise the token by.")
-def create_token(email: str, label: str) -> None:
+@click.option("--days", type=click.IntRange(1, TOKEN_MAX_DAYS), default=TOKEN_DAYS, show_default=True,
+              help="Days until the token expires.")
+@click.option("--read-only", is_flag=True, help="The token can read filings but not change them.")
+def create_token(email: str, label: str, days: int, read_only: bool) -> None:
     """Print a new API token for a user (shown once)."""
     user = db.session.scalar(select(User).where(User.email == email.lower()))
     if user is None:
         raise click.ClickException(f"no user {email}")
-    click.echo(issue_token(user.id, label))
+    click.echo(issue_token(user.id, label, days, read_only))
 
 
 @cone_cli.command("bootstrap")

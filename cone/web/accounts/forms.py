@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
 
-from ..models import ROLE_LABELS
-from .service import PASSWORD_MAX, PASSWORD_MIN
+from ..models import ROLE_LABELS, TOKEN_DAYS, TOKEN_MAX_DAYS
+from . import passwords
 
 EMAIL_RULE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address like name@example.org")
-NEW_PASSWORD_RULE = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                           message=f"Use at least {PASSWORD_MIN} characters (and at most {PASSWORD_MAX})")
+
+
+def strong_password(form, field) -> None:
+    """accounts.passwords' rules, for the person the form's `owner` (e-mail, name) names."""
+    email, name = getattr(form, "owner", ("", ""))
+    name_field = getattr(form, "name", None)
+    problem = passwords.problem(field.data or "", email, name or (name_field.data if name_field else "") or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class SignInForm(FlaskForm):
@@ -21,21 +28,34 @@ class SignInForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     label = StringField("Token name", validators=[DataRequired("Name the token, e.g. 'filing system'"), Length(max=100)])
+    days = IntegerField("Expires after this many days", default=TOKEN_DAYS, validators=[
+        NumberRange(min=1, max=TOKEN_MAX_DAYS, message=f"Enter a number of days from 1 to {TOKEN_MAX_DAYS}")])
+    read_only = BooleanField("Read-only: the token can read filings but not change them")
+    password = PasswordField("Your current password", validators=[
+        DataRequired("Enter your current password to create a token"), Length(max=200)])
 
 
-class PasswordForm(FlaskForm):
+class OwnedForm(FlaskForm):
+    """A form choosing a password for `owner`: (e-mail address, name), which it must not contain."""
+
+    def __init__(self, *args, owner: tuple[str, str] = ("", ""), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+
+class PasswordForm(OwnedForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password"), Length(max=200)])
     new = PasswordField("New password", validators=[
-        DataRequired("Enter a new password"), NEW_PASSWORD_RULE])
+        DataRequired("Enter a new password"), strong_password])
     confirm = PasswordField("New password again", validators=[
         DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
     revoke_tokens = BooleanField("Also revoke my API tokens (programs using them stop working)", default=True)
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(OwnedForm):
     """A password chosen through an invitation or a reset link (no current one to give)."""
 
-    new = PasswordField("New password", validators=[DataRequired("Enter a new password"), NEW_PASSWORD_RULE])
+    new = PasswordField("New password", validators=[DataRequired("Enter a new password"), strong_password])
     confirm = PasswordField("New password again", validators=[
         DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")])
 

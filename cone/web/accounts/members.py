@@ -111,7 +111,7 @@ def accept(token: str):  # noqa: ANN201
                                message=str(exc)), 410
     existing = service.find_user(invitation.email)
     signed_in_as = db.session.get(User, g.user.id) if g.user else None
-    form = AcceptForm() if existing is None else None
+    form = AcceptForm(owner=(invitation.email, "")) if existing is None else None
     if request.method == "POST":
         if existing is not None and (signed_in_as is None or signed_in_as.id != existing.id):
             return redirect(url_for("accounts.signin", next=url_for("members.accept", token=token)), 303)

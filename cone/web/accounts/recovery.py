@@ -35,7 +35,7 @@ def reset(token: str):  # noqa: ANN201
         user = service.reset_user(token)
     except service.AccountRefused as exc:
         return _refused(str(exc))
-    form = NewPasswordForm()
+    form = NewPasswordForm(owner=(user.email, user.name))
     if form.validate_on_submit():
         service.change_password(user, form.new.data, revoke_tokens=False)
         flash("Your password is changed: sign in with it.")

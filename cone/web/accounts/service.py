@@ -18,10 +18,10 @@ from .. import security_log
 from ..extensions import db
 from ..mail import jobs as mail_jobs
 from ..mail import outbox
-from ..models import ROLE_LABELS, ApiToken, Invitation, Membership, Organization, User, utcnow
+from ..models import ROLE_LABELS, TOKEN_DAYS, TOKEN_MAX_DAYS, ApiToken, Invitation, Membership, Organization, User, utcnow
 from ..urls import public_url
+from . import notices, passwords, user_sessions
 
-PASSWORD_MIN, PASSWORD_MAX = 12, 200
 RESET_SALT = "cone.password-reset"
 
 
@@ -33,11 +33,9 @@ class AccountRefused(Exception):
         self.field = field
 
 
-def password_problem(password: str) -> str | None:
-    """Why `password` cannot be used (the web's and the CLI's one rule), or None."""
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        return f"Use at least {PASSWORD_MIN} characters (and at most {PASSWORD_MAX})"
-    return None
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
+    """Why `password` cannot be used by that person (the web's and the CLI's one rule), or None."""
+    return passwords.problem(password, email, name)
 
 
 def find_user(email: str) -> User | None:
@@ -87,7 +85,12 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password):
+        return None
+    if passwords.needs_upgrade(user.password_hash):      # made before the pepper: rehash, same sessions
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
 
 
 @functools.lru_cache(maxsize=4)
@@ -95,11 +98,17 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def issue_token(user_id: int, label: str) -> str:
-    """A new API token of the user; its secret is returned once and never stored."""
-    secret = ApiToken.issue(user_id, label)
+def issue_token(user_id: int, label: str, days: int = TOKEN_DAYS, read_only: bool = False) -> str:
+    """A new API token of the user, good for `days` and told to them (inbox and mail); its secret
+    is returned once and never stored."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise AccountRefused(f"Enter a number of days from 1 to {TOKEN_MAX_DAYS}", "days")
+    secret = ApiToken.issue(user_id, label, days, read_only)
+    notices.tell(db.session.get(User, user_id), f"A new {'read-only ' if read_only else ''}API token, "
+                 f"“{outbox.one_line(label, 100)}”, was created")
     db.session.commit()
-    security_log.event("token_created", user_id=user_id)
+    mail_jobs.dispatch()
+    security_log.event("token_created", user_id=user_id, read_only=read_only, days=days)
     return secret
 
 
@@ -115,20 +124,25 @@ def revoke_token(user_id: int, token_id: int) -> ApiToken | None:
 
 
 def change_password(user: User, password: str, revoke_tokens: bool) -> int:
-    """A new password, which ends every session of the user (User.set_password); with
-    `revoke_tokens` also deletes the user's API tokens. Returns the number revoked."""
+    """A new password, which ends every session of the user (User.set_password) and is told to
+    them (inbox and mail); with `revoke_tokens` also deletes the user's API tokens. Returns the
+    number revoked."""
     user.set_password(password)
     user.must_change_password = False
+    user_sessions.end_all(user.id)
     revoked = 0
     if revoke_tokens:
         revoked = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    notices.tell(user, "Your password was changed")
     db.session.commit()
+    mail_jobs.dispatch()
     return revoked
 
 
 def end_sessions(user_id: int) -> None:
     """Sign the user out everywhere: every session signed in before now stops working."""
     db.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
+    user_sessions.end_all(user_id)
     db.session.commit()
 
 

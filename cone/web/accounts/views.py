@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from . import service, throttle
+from . import service, throttle, tokens, user_sessions
 from .. import security_log
 from ..access import permission
 from ..extensions import db
 from ..models import ApiToken, User
 from .forms import PasswordForm, SignInForm, TokenForm
-from .sessions import sign_in, sign_out
+from .sessions import RESUME_KEY, sign_in, sign_out
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,12 +31,16 @@ def signin():  # noqa: ANN201
         throttle.check("signin", "SIGNIN_RATE_LIMIT")
     form = SignInForm()
     error = None
+    ended = session.get(user_sessions.ENDED_KEY)
+    notice = user_sessions.ended_message(ended) if ended in user_sessions.REASONS else None
     if form.validate_on_submit():
         throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None and not service.deactivated(user):
             sign_in(user)
             security_log.event("signin_succeeded", user_id=user.id)
+            if session.get(RESUME_KEY):
+                return redirect(url_for("accounts.resume"))
             return redirect(_safe_next(request.args.get("next")) or url_for("filings.index"))
         if user is not None:
             security_log.event("signin_failed", user_id=user.id, reason="deactivated")
@@ -46,7 +50,18 @@ def signin():  # noqa: ANN201
             throttle.count_failure("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", form.email.data)
             error = "The e-mail address or password is not right"
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/signin.html", form=form, error=error), status
+    return render_template("accounts/signin.html", form=form, error=error, notice=notice,
+                           kept=session.get(RESUME_KEY)), status
+
+
+@bp.get("/signin/resume")
+@permission("signed_in")
+def resume():  # noqa: ANN201
+    """What the user sent after their session ended, to send again (with this session's CSRF token)."""
+    kept = session.pop(RESUME_KEY, None)
+    if not kept or _safe_next(kept.get("path")) is None:
+        return redirect(url_for("filings.index"))
+    return render_template("accounts/resume.html", kept=kept)
 
 
 @bp.post("/signout")
@@ -61,13 +76,14 @@ def signout():  # noqa: ANN201
 
 
 def _account_page(form: TokenForm, password_form: PasswordForm, new_token: str | None = None, status: int = 200):
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
+    user_tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == g.user.id).order_by(ApiToken.id)).all()
     fields = [f for f in password_form if f.name not in ("csrf_token", "revoke_tokens")]
     return render_template("accounts/account.html", form=form, password_form=password_form, password_fields=fields,
                            revoke_tokens=password_form.revoke_tokens,
                            password_errors={f.name: f.errors[0] for f in fields if f.errors},
-                           password_labels={f.name: f.label.text for f in fields}, tokens=tokens,
-                           new_token=new_token), status
+                           password_labels={f.name: f.label.text for f in fields}, tokens=user_tokens,
+                           new_token=new_token, sessions=user_sessions.listing(g.user.id),
+                           token_errors={f.name: f.errors[0] for f in form if f.errors}), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -76,7 +92,7 @@ def account():  # noqa: ANN201
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        new_token = service.issue_token(g.user.id, form.label.data.strip())
+        new_token = tokens.mint(db.session.get(User, g.user.id), form)
     return _account_page(form, PasswordForm(formdata=None), new_token, 422 if form.errors else 200)
 
 
@@ -86,8 +102,8 @@ def change_password():  # noqa: ANN201
     """A new password; every other session of the user is signed out (see models.session_id),
     this one signs in again with the new one; the user's API tokens are revoked if asked."""
     throttle.check("signin", "SIGNIN_RATE_LIMIT")      # the current password is guessed here too
-    form = PasswordForm()
     user = db.session.get(User, g.user.id)
+    form = PasswordForm(owner=(user.email, user.name))
     if form.validate_on_submit():
         throttle.ensure_account_open("signin-account", "SIGNIN_ACCOUNT_RATE_LIMIT", user.email)
         if not user.check_password(form.current.data):
@@ -113,4 +129,21 @@ def revoke_token(token_id: int):  # noqa: ANN201
     if token is None:
         return render_template("errors/error.html", status=404, title="Page not found", message=""), 404
     flash(f"Token “{token.label}” revoked.")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@permission("signed_in")
+def end_session(session_id: int):  # noqa: ANN201
+    if not user_sessions.end_one(g.user.id, session_id):
+        return render_template("errors/error.html", status=404, title="Page not found", message=""), 404
+    flash("That session is signed out.")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/account/sessions/end-others")
+@permission("signed_in")
+def end_other_sessions():  # noqa: ANN201
+    ended = user_sessions.end_others(g.user.id)
+    flash(f"Signed out {ended} other session{'s' if ended != 1 else ''}." if ended else "You had no other sessions.")
     return redirect(url_for("accounts.account"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 
 from ..access import current_record, permission
+from ..accounts.step_up import fresh_second_factor
 from . import service
 from .blueprint import bp
 from .pages import filing_context
@@ -35,6 +36,7 @@ def submit(filing_id: int):  # noqa: ANN201
 
 @bp.post("/<int:filing_id>/review")
 @permission("review", obj="filing")
+@fresh_second_factor
 def review(filing_id: int):  # noqa: ANN201
     decision = request.form.get("action", "")
     if decision not in ("approve", "request_changes"):
@@ -44,6 +46,7 @@ def review(filing_id: int):  # noqa: ANN201
 
 @bp.post("/<int:filing_id>/filed")
 @permission("file", obj="filing")
+@fresh_second_factor
 def mark_filed(filing_id: int):  # noqa: ANN201
     return _transition("mark_filed")
 

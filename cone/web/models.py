@@ -517,3 +517,31 @@ def _version_immutable(mapper, connection, target) -> None:
 @event.listens_for(FilingEvent, "before_delete")
 def _immutable(mapper, connection, target) -> None:
     raise RuntimeError(f"{type(target).__name__} rows are append-only")
+
+
+class TwoFactor(db.Model):
+    """A user's TOTP second factor: the secret, when enrolment was confirmed, the last time step
+    accepted (a code is good once) and when a code was last given (for step-up)."""
+    __tablename__ = "two_factors"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    last_step: Mapped[int] = mapped_column(default=0)
+    last_verified_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class RecoveryCode(db.Model):
+    """One of a user's one-time recovery codes, stored as a digest; used once."""
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class TwoFactorPolicy(db.Model):
+    """Whom an organization requires to have a second factor: nobody, everyone ("all") or the
+    roles that approve and file ("approvers")."""
+    __tablename__ = "two_factor_policies"
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    require: Mapped[str] = mapped_column(String(20), default="none")

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import ApiToken, User
 from .forms import PasswordForm, SignInForm, TokenForm
 from .sessions import RESUME_KEY, sign_in, sign_out
+from .step_up import fresh_second_factor
 
 bp = Blueprint("accounts", __name__)
 
@@ -88,6 +89,7 @@ def _account_page(form: TokenForm, password_form: PasswordForm, new_token: str |
 
 @bp.route("/account", methods=["GET", "POST"])
 @permission("signed_in")
+@fresh_second_factor
 def account():  # noqa: ANN201
     form = TokenForm()
     new_token = None

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import current_record, permission
+from ..accounts.step_up import fresh_second_factor
 from ..afterfiling import service as afterfiling
 from ..afterfiling.views import upload
-from . import results
-from . import service
+from . import results, service
 from .blueprint import bp
 from .pages import filing_context, page_context
 from .workflow import STATUS_LABELS, TransitionRefused
@@ -38,6 +38,7 @@ def submit(filing_id: int):  # noqa: ANN201
 
 @bp.post("/<int:filing_id>/review")
 @permission("review", obj="filing")
+@fresh_second_factor
 def review(filing_id: int):  # noqa: ANN201
     decision = request.form.get("action", "")
     if decision not in ("approve", "request_changes"):
@@ -58,6 +59,7 @@ def mark_filed_form(filing_id: int):  # noqa: ANN201
 
 @bp.post("/<int:filing_id>/filed")
 @permission("file", obj="filing")
+@fresh_second_factor
 def mark_filed(filing_id: int):  # noqa: ANN201
     """Mark the filing filed with the agency, for real (see cone.web.afterfiling.service.mark_filed)."""
     record = current_record()

@@ -188,6 +188,7 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
 
     # Legal reviewer approves.
     legal.goto(f"{base}/filings/{fid}")
+    legal.get_by_label(re.compile("have reviewed version")).check()
     legal.get_by_role("button", name=re.compile("approve", re.I)).click()
     audit(legal, "approved")
 

@@ -65,9 +65,10 @@ class _Part:
     pdfs: list[bytes] = field(default_factory=list)
 
 
-def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict], final: bool
-           ) -> tuple[list[_Part], list[_Part], list[_Part]]:
-    """Front parts (cover, then body sections), exhibit separators, and the back (draft appendix)."""
+def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[dict], final: bool,
+           signoff: dict | None = None) -> tuple[list[_Part], list[_Part], list[_Part]]:
+    """Front parts (cover, then body sections), exhibit separators, and the back (the draft's
+    findings appendix; the final packet's sign-off page when an approval is given)."""
     front = [_Part("Application checklist", [fragment("cover.html", ctx.cover_context(filing, pack, findings, exhibits, final))])]
     if exhibits:           # the index follows the contents
         front.append(_Part("Exhibit index", [fragment("exhibit_index.html", {"exhibits": exhibits})]))
@@ -98,6 +99,9 @@ def _parts(filing: Filing, pack: Pack, findings: list[Finding], exhibits: list[d
             front.append(_Part(f"{number}. {data['title']}", [fragment(f"{part}.html", data)]))
     separators = [_Part(f"Exhibit {e['letter']}: {e['name']}", [fragment("separator.html", e)], level=2) for e in exhibits]
     back = [] if final else [_Part("Appendix: checklist findings", [fragment("findings.html", ctx.findings_context(findings, pack, filing.filing_type))])]
+    if final and signoff is not None:
+        back.append(_Part("Review sign-off", [fragment("signoff.html", {**signoff, "title": "Review sign-off",
+                                                                         "exhibits": exhibits})]))
     return front, separators, back
 
 
@@ -199,10 +203,12 @@ def render_html(filing: Filing, pack: Pack, *, final: bool = False, today: dt.da
 
 def render_packet(filing: Filing, pack: Pack, *, final: bool = False,
                   exhibits: Sequence[PacketExhibit | tuple[str, bytes]] = (),
-                  cache: bool = True, today: dt.date | None = None) -> bytes:
+                  cache: bool = True, today: dt.date | None = None, signoff: dict | None = None) -> bytes:
     """The application packet as PDF/A-3b bytes with filing.json embedded; `today`, when given,
-    adds the findings that depend on the day (see run_checklist). Exhibits come in packet order,
-    as (title, PDF) lettered by position or as PacketExhibit with their own letters.
+    adds the findings that depend on the day (see run_checklist); `signoff` (reviewer_name,
+    reviewer_email, role, approved_at, version, note) adds a final packet's sign-off page.
+    Exhibits come in packet order, as (title, PDF) lettered by position or as PacketExhibit
+    with their own letters.
 
     Raises FinalBlocked when `final` is asked while error findings remain, and InputError for
     an exhibit that cannot be attached or a render past its time or memory limit.
@@ -218,7 +224,7 @@ def render_packet(filing: Filing, pack: Pack, *, final: bool = False,
             opened.append(open_exhibit(item.data, item.title))
         info = [{"letter": item.letter or exhibit_letter(i), "name": item.title, "description": item.description,
                  "pages": len(pdf.pages)} for i, (item, pdf) in enumerate(zip(items, opened))]
-        front, separators, back = _parts(filing, pack, findings, info, final)
+        front, separators, back = _parts(filing, pack, findings, info, final, signoff)
         parts = front + separators + back
         chrome = _chrome(filing, pack, final)
         bodies = [body for p in parts for body in p.bodies]

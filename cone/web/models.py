@@ -320,6 +320,13 @@ class Comment(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     author: Mapped[User] = relationship()
+    # Threads (cone.web.filings.threads): a reply names its thread's first comment; only a first
+    # comment is open or resolved; `requested` marks an item of a change request.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", name="fk_comments_parent_id"),
+                                                  nullable=True, index=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    resolved_by: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    requested: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class AuditEvent(db.Model):
@@ -488,6 +495,25 @@ class UserSession(db.Model):
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)    # to within LAST_USE_RESOLUTION
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Approval(db.Model):
+    """A legal reviewer's attestation that one version of a filing, its facts and its exhibits in
+    their order, is approved; `withdrawn_at` is set when a later change returned the filing to draft."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (Index("ix_approvals_filing_id_id", "filing_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    version: Mapped[int]
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewer_name: Mapped[str] = mapped_column(String(200))
+    reviewer_email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(50))
+    approved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    withdrawn_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 DERIVED_COLUMNS = ("findings", "notice", "timeline")

@@ -10,6 +10,7 @@ import json
 import re
 from decimal import Decimal
 
+import pikepdf
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
@@ -23,6 +24,17 @@ from .conftest import PASSWORD, USERS, complete_example
 
 pytestmark = [pytest.mark.system, pytest.mark.browser]
 ADMIN, COMPLIANCE, LEGAL = USERS[0][0], USERS[1][0], USERS[2][0]
+
+
+def _tiny_pdf() -> bytes:
+    out = io.BytesIO()
+    with pikepdf.new() as doc:
+        doc.add_blank_page()
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+TINY_PDF = _tiny_pdf()        # an exhibit uploaded after approval
 
 
 @pytest.fixture(scope="module")
@@ -175,19 +187,52 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
     legal.get_by_label("Comment", exact=True).fill("Say 'for adults' explicitly <b>in the notice</b>.")
     legal.get_by_role("button", name="Add comment").click()
     expect(legal.get_by_text("Say 'for adults' explicitly <b>in the notice</b>.")).to_be_visible()
-    legal.get_by_label("What needs to change").fill("Please confirm the IOP schedule.")
+    # ... on a principle's answer, where it is read: check your answers, with the keyboard.
+    principle = next(s for s in pack.sections_for(filing.filing_type) if s.fields_from == "principles").fields[0]
+    legal.goto(f"{base}/filings/{fid}/check")
+    summary = legal.locator(f"#comment-{principle.path.replace('.', '-')} summary")
+    summary.focus()
+    legal.keyboard.press("Enter")
+    legal.get_by_label(f"Comment on {pack.label(principle.path)}").fill("Cite the regulation by section number.")
+    audit(legal, "check your answers, a comment open")
+    legal.get_by_label(f"Comment on {pack.label(principle.path)}").press("Tab")
+    legal.keyboard.press("Enter")
+    expect(legal.get_by_text("Comment added.")).to_be_visible()
+    legal.goto(f"{base}/filings/{fid}")
+    legal.get_by_role("button", name=re.compile("request changes", re.I)).click()     # empty: refused at the field
+    expect(legal.locator("#request_changes-comment-error")).to_be_visible()
+    audit(legal, "empty change request refused")
+    legal.get_by_label("What needs to change").fill("Please confirm the IOP schedule.\nName the medical director.\n"
+                                                    "Attach the site plan.")
     legal.get_by_role("button", name=re.compile("request changes", re.I)).click()
     audit(legal, "changes requested")
 
-    # Administrator: sees the comment by the question, resubmits.
+    # Administrator: sees the items as a to-do and the comment by the question, resolves, resubmits.
+    admin.goto(f"{base}/filings/{fid}")
+    expect(admin.get_by_role("heading", name=re.compile("To do: 5 open review comments"))).to_be_visible()
+    audit(admin, "administrator to-do")
     admin.goto(f"{base}/filings/{fid}/sections/project")
     expect(admin.get_by_text("Say 'for adults' explicitly").first).to_be_visible()
     audit(admin, "section with comment")
+    for _ in range(3):
+        admin.goto(f"{base}/filings/{fid}")
+        admin.locator("#todo").get_by_role("button", name=re.compile("Mark resolved")).first.click()
     admin.goto(f"{base}/filings/{fid}/check")
     admin.get_by_role("button", name="Submit for review").click()
+    expect(admin.get_by_text(re.compile(r"\d of the 3 requested changes are resolved"))).to_be_visible()
 
-    # Legal reviewer approves.
+    # Legal reviewer sees which items are resolved, replies on a thread, and approves with the attestation.
     legal.goto(f"{base}/filings/{fid}")
+    expect(legal.get_by_role("heading", name=re.compile("Changes requested at version"))).to_be_visible()
+    audit(legal, "resubmitted, items resolved")
+    legal.locator(".thread details summary").first.click()
+    legal.get_by_label("Your reply").first.fill("Thanks, @administrator@hopewell.test.")
+    legal.get_by_role("button", name="Reply", exact=True).first.click()
+    expect(legal.get_by_text("Reply added.")).to_be_visible()
+    legal.get_by_role("button", name=re.compile("approve", re.I)).click()      # without the attestation: refused
+    expect(legal.locator("#approve-attest-error")).to_be_visible()
+    audit(legal, "approval without attestation refused")
+    legal.get_by_label(re.compile("have reviewed version")).check()
     legal.get_by_role("button", name=re.compile("approve", re.I)).click()
     audit(legal, "approved")
 
@@ -210,6 +255,16 @@ def test_filing_journey_from_draft_to_final_pdf(server, browser, audit, figure):
     assert "Not answered." not in flat
     for answer in filing.principles.values():       # typed into the principles section above
         assert " ".join(answer.split()[:8]) in flat
+    assert "REVIEW SIGN-OFF" in flat and LEGAL in flat
+
+    # Administrator: an exhibit added after approval returns the filing to draft, visibly.
+    admin.goto(f"{base}/filings/{fid}")
+    audit(admin, "approved overview with attestation")
+    admin.locator("#exhibit").set_input_files(files=[{"name": "late.pdf", "mimeType": "application/pdf",
+                                                     "buffer": TINY_PDF}])
+    admin.get_by_role("button", name="Upload").click()
+    expect(admin.get_by_text(re.compile("Back to draft"))).to_be_visible()
+    audit(admin, "back to draft after an exhibit")
 
     figure(f"axe-core: {audit.pages} pages checked in the journeys, {len(audit.problems)} serious/critical "
            "violations; screenshots in out/screenshots/")

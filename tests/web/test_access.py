@@ -12,8 +12,8 @@ from flask import Blueprint
 import cone.web
 from cone.web.access import EXEMPT_ENDPOINTS, PERMISSIONS, endpoint_permission, permission, undeclared_endpoints
 from cone.web.extensions import db
-from cone.web.models import (Exhibit, ExhibitFile, FilingCondition, FilingEvent, FilingRecord, FilingVersion, RenderJob,
-                             VersionExhibit)
+from cone.web.models import (Comment, Exhibit, ExhibitFile, FilingCondition, FilingEvent, FilingRecord, FilingVersion,
+                             RenderJob, User, VersionExhibit)
 from conftest import ROLES, csrf, make_app, sign_in
 
 pytestmark = pytest.mark.db   # also run on PostgreSQL when CONE_TEST_DATABASE_URL is set
@@ -69,10 +69,10 @@ def test_an_object_permission_must_name_its_object_and_others_must_not():
 
 
 def _requests(app, filing_id: int, job_id: str, exhibit_id: int, event_id: int = 0,
-              condition_id: int = 0) -> list[tuple[str, str, str]]:
+              condition_id: int = 0, comment_id: int = 0) -> list[tuple[str, str, str]]:
     """(method, url, endpoint) for every route that names a filing, GETs first, deletions last."""
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id,
-              "table_id": "capital_cost", "event_id": event_id, "condition_id": condition_id}
+              "table_id": "capital_cost", "event_id": event_id, "condition_id": condition_id, "comment_id": comment_id}
     out = []
     for rule in app.url_map.iter_rules():
         if "filing_id" not in rule.arguments:
@@ -91,7 +91,9 @@ def objects(app, filing_id):
         db.session.flush()
         exhibit = Exhibit(filing_id=filing_id, title="a.pdf", name="a.pdf", sha256=stored.sha256, size=8, uploaded_by="t")
         job = RenderJob(filing_id=filing_id, version=1, status="done", pdf=b"%PDF-1.4", requested_by="t")
-        db.session.add_all([exhibit, job])
+        author = db.session.scalar(db.select(User.id).filter_by(email="legal@hopewell.test"))
+        comment = Comment(filing_id=filing_id, field="", body="A thread", version=1, author_id=author)
+        db.session.add_all([exhibit, job, comment])
         db.session.flush()
         version_id = db.session.scalar(db.select(FilingVersion.id).filter_by(filing_id=filing_id, number=1))
         db.session.add(VersionExhibit(version_id=version_id, position=0, exhibit_id=exhibit.id))   # in the latest version
@@ -105,7 +107,7 @@ def objects(app, filing_id):
                                     evidence_sha256=stored.sha256, evidence_name="e.pdf", created_by="t")
         db.session.add(condition)
         db.session.commit()
-        return job.id, exhibit.id, event.id, condition.id
+        return job.id, exhibit.id, event.id, condition.id, comment.id
 
 
 @pytest.mark.parametrize("org", ["hopewell", "other"])
@@ -176,9 +178,9 @@ def test_the_filing_list_shows_only_your_organizations(app, login, filing_id):
 def test_every_page_that_changes_something_refuses_a_request_without_its_csrf_token(app, login, filing_id, objects):
     """Checked in the access step for every page route, so a new route cannot forget it."""
     client = login("administrator")
-    job_id, exhibit_id, event_id, condition_id = objects
+    job_id, exhibit_id, event_id, condition_id, comment_id = objects
     values = {"filing_id": filing_id, "section_id": "applicant", "job_id": job_id, "exhibit_id": exhibit_id, "token_id": 1,
-              "event_id": event_id, "condition_id": condition_id,
+              "event_id": event_id, "condition_id": condition_id, "comment_id": comment_id,
               "filename": "x.css", "organization_id": 1, "user_id": 1, "invitation_id": 1, "token": "x",
               "notification_id": 1, "feed_token": "cal_x", "table_id": "capital_cost", "session_id": 1}
     checked = 0

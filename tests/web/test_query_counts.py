@@ -59,6 +59,11 @@ def grow(app, filing_id: int, n: int) -> None:
         db.session.execute(insert(Comment), [{"filing_id": filing_id, "field": "" if i % 2 else "applicant.legal_name",
                                               "body": f"comment {i}", "version": 1, "author_id": latest.author_id}
                                              for i in range(n)])
+        roots = list(db.session.scalars(select(Comment.id).where(Comment.filing_id == filing_id, Comment.parent_id.is_(None))
+                                        .order_by(Comment.id.desc()).limit(5)))
+        db.session.execute(insert(Comment), [{"filing_id": filing_id, "field": "", "body": f"reply {i}", "version": 1,
+                                              "author_id": latest.author_id, "parent_id": roots[i % len(roots)]}
+                                             for i in range(n)])       # replies to the threads on the overview's first page
         db.session.commit()
 
 
@@ -66,7 +71,7 @@ def pages(filing_id: int) -> list[str]:
     f = f"/filings/{filing_id}"
     return ["/filings/", "/filings/?q=hopewell&sort=next_date", f, f"{f}/versions", f"{f}/versions?page=4",
             f"{f}/audit", f"{f}/audit?page=2", f"{f}/audit?reads=1", f"{f}/audit.csv", f"{f}/filing.json",
-            f"{f}/diff", f"{f}/sections/applicant", "/deadlines/"]
+            f"{f}/diff", f"{f}/sections/applicant", f"{f}/check", "/deadlines/"]
 
 
 def statements_per_page(app, client, api, filing_id: int) -> dict[str, int]:

@@ -64,7 +64,7 @@ def test_a_new_team_sets_itself_up_and_runs_a_filing_through_review_by_mail(data
     _step(admin, filing_id, "submit", "submit")
     _step(lee, filing_id, "review", "request_changes", comment="@admin@example.org please add the hours.")
     _step(admin, filing_id, "submit", "submit")
-    _step(lee, filing_id, "review", "approve")
+    _step(lee, filing_id, "review", "approve", attest="yes")
     _step(cam, filing_id, "filed", "mark_filed", **filed_form())
     handoffs = [(m["To"], m["Subject"].split(" “")[0]) for m in mailbox.messages[before:]]
     assert handoffs == [

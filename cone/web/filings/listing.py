@@ -14,13 +14,12 @@ from ...rules.checklist import available_states, get_pack
 from ...filing.paths import get_path, is_blank, is_within
 from ..access import current_record, permission
 from ..exhibits.service import exhibits_of
-from ..models import Comment
-from ..pagination import BadListArgument, page_args, paginate
-from . import service
+from ..pagination import BadListArgument, page_args
+from . import service, threads
 from .blueprint import bp
-from .lists import SORTS, FilingQuery, comment_rows, filings_page, organization_names
+from .lists import SORTS, FilingQuery, filings_page, organization_names
 from .pages import filing_context, page_context
-from .service import create_filing
+from .service import comment_fields, create_filing
 from .workflow import STATUS_LABELS, available
 
 
@@ -138,14 +137,17 @@ def overview(filing_id: int):  # noqa: ANN201
     ctx = page_context(record, filing, pack, version)
     progress = {s.id: _section_state(s, filing, ctx["panel"].findings) for s in ctx["sections"]}
     try:
-        comments = paginate(comment_rows(record.id).order_by(Comment.id.desc()), *page_args(request.args))
+        comments, threads_shown = threads.threads_page(record.id, *page_args(request.args))
     except BadListArgument as exc:
         abort(400, exc.message)
     exhibits = exhibits_of(record.id)
-    fields = [(p, pack.label(p)) for s in ctx["sections"] for f in s.fields for p in [f.path]]
-    return render_template("filings/overview.html", **ctx, progress=progress, comments=comments.rows,
-                           comments_page=comments, exhibits=exhibits,
-                           transitions=available(record.status, g.role), comment_fields=fields)
+    todo = threads.open_threads(record.id) if g.role == "administrator" else []
+    links = threads.answer_links(record.id, pack, filing.filing_type, {t.first.field for t in threads_shown} | {c.field for c in todo})
+    return render_template("filings/overview.html", **ctx, progress=progress, threads=threads_shown,
+                           comments_page=comments, exhibits=exhibits, todo=todo, answer_links=links,
+                           requested=threads.latest_request(record.id),
+                           transitions=available(record.status, g.role),
+                           comment_fields=comment_fields(pack, filing.filing_type))
 
 
 def _section_state(section: Section, filing: Filing, findings: list) -> str:

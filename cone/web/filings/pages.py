@@ -12,7 +12,7 @@ from ...packs.pack import Pack
 from ..models import FilingRecord, FilingVersion
 from . import formdata, results
 from .panel import Panel, panel_for
-from .service import current_filing, version_results
+from .service import current_filing, latest_approval, version_results
 from .workflow import EDITABLE
 
 
@@ -41,7 +41,8 @@ def page_context(record: FilingRecord, filing: Filing, pack: Pack, version: Fili
             "dated": dated, "dated_links": finding_links(record.id, filing, pack, dated),
             "sections": pack.sections_for(filing.filing_type), "panel": panel,
             "panel_html": panel_html(record.id, panel), "role": g.role,
-            "editable": record.status in EDITABLE, "filing_type": pack.filing_types[filing.filing_type]}
+            "editable": record.status in EDITABLE, "filing_type": pack.filing_types[filing.filing_type],
+            "approval": latest_approval(record.id)}
 
 
 def panel_html(filing_id: int, panel: Panel) -> Markup:

@@ -14,7 +14,7 @@ from ...filing.paths import get_path, is_blank
 from ..access import current_record, permission
 from ..extensions import db
 from ..models import Comment, FilingRecord, FilingVersion
-from . import formdata, results
+from . import formdata, results, threads
 from .blueprint import bp
 from .lists import comment_rows
 from .pages import filing_context, find_section, page_context, panel_html
@@ -41,7 +41,8 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: F
     others = [(key, text) for key, text in formdata.unrecognised(section, filing) if key not in removed]
     return render_template("filings/section.html", **ctx, section=section, index=index, widgets=widgets,
                            errors=errors, labels=labels, base=base, conflict=conflict, comments=by_field,
-                           entries=entries, unrecognised=others, removed=removed), status
+                           entries=entries, unrecognised=others, removed=removed,
+                           open_threads=threads.open_by_field(record.id, paths)), status
 
 
 @bp.get("/<int:filing_id>/sections/<section_id>")
@@ -150,14 +151,16 @@ def check(filing_id: int):  # noqa: ANN201
                 for i, item in enumerate(get_path(filing, fdef.path) or []):
                     for sub in fdef.fields:
                         rows.append({"label": f"{fdef.item_label or 'Item'} {i + 1}: {sub.label}",
+                                     "path": fdef.path if i == 0 and sub is fdef.fields[0] else "",
                                      "value": answer_text(sub, getattr(item, sub.path), pack), "link": link,
                                      "required": sub.required_for(filing.filing_type)})
                 if not get_path(filing, fdef.path):
-                    rows.append({"label": fdef.label, "value": "", "link": link,
+                    rows.append({"label": fdef.label, "value": "", "link": link, "path": fdef.path,
                                  "required": fdef.required_for(filing.filing_type)})
                 continue
             rows.append({"label": fdef.label, "value": answer_text(fdef, get_path(filing, fdef.path), pack),
-                         "link": link, "required": fdef.required_for(filing.filing_type)})
+                         "link": link, "required": fdef.required_for(filing.filing_type), "path": fdef.path})
         summary.append((sec, rows))
     return render_template("filings/check.html", **ctx, summary=summary,
-                           transitions=available(record.status, g.role))
+                           transitions=available(record.status, g.role),
+                           open_threads=threads.open_by_field(record.id, [f.path for s in ctx["sections"] for f in s.fields]))

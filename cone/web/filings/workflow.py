@@ -10,7 +10,9 @@ STATUS_LABELS = {
     "approved": "Approved",
     "filed": "Filed",
 }
-EDITABLE = frozenset({"draft", "changes_requested"})
+# Approved is editable too: a change to an approved filing withdraws the approval and returns it to
+# draft (cone.web.filings.service.save_version), so that what was approved is what is filed.
+EDITABLE = frozenset({"draft", "changes_requested", "approved"})
 
 
 @dataclass(frozen=True)

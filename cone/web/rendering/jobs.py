@@ -23,7 +23,7 @@ from ...rules.checklist import pack_for
 from ...filing.errors import InputError
 from ...filing.parser import loads
 from ..extensions import db
-from ..models import Exhibit, ExhibitFile, FilingVersion, RenderJob, VersionExhibit, utcnow
+from ..models import Approval, Exhibit, ExhibitFile, FilingVersion, RenderJob, VersionExhibit, utcnow
 
 PENDING = ("queued", "running")
 
@@ -163,6 +163,17 @@ def render(job_id: str) -> None:
     db.session.commit()
 
 
+def signoff_of(job: RenderJob) -> dict | None:
+    """The attestation of the approval of the job's version, for the final packet's sign-off page."""
+    approval = db.session.scalar(select(Approval).where(Approval.filing_id == job.filing_id, Approval.version == job.version)
+                                 .order_by(Approval.id.desc()).limit(1))
+    if approval is None:
+        return None
+    return {"reviewer_name": approval.reviewer_name, "reviewer_email": approval.reviewer_email, "role": approval.role,
+            "approved_at": approval.approved_at.strftime("%B %-d, %Y at %H:%M UTC"), "version": approval.version,
+            "note": approval.note}
+
+
 def _render(job: RenderJob) -> tuple[str, str, bytes | None]:
     """The job's outcome: (status, error, PDF)."""
     try:
@@ -173,7 +184,8 @@ def _render(job: RenderJob) -> tuple[str, str, bytes | None]:
                                       .join(ExhibitFile, ExhibitFile.sha256 == Exhibit.sha256)
                                       .where(VersionExhibit.version_id == version.id).order_by(VersionExhibit.position))
         document = pdf.render_packet(filing, pack_for(filing), final=job.final,
-                                     exhibits=[pdf.PacketExhibit(*row) for row in exhibits])
+                                     exhibits=[pdf.PacketExhibit(*row) for row in exhibits],
+                                     signoff=signoff_of(job) if job.final else None)
         return "done", "", document
     except pdf.FinalBlocked as exc:
         errors = [f for f in exc.findings if f.severity == "error"]

@@ -6,7 +6,7 @@ import hashlib
 from sqlalchemy import select
 
 from ..extensions import db
-from ..filings.service import audit
+from ..filings.service import audit, latest_approval
 from ..models import Exhibit, FilingRecord, FilingVersion, Principal, RenderJob, VersionExhibit
 from . import jobs
 
@@ -18,8 +18,19 @@ class FinalNeedsApproval(Exception):
 
 
 def ensure_final_allowed(record: FilingRecord, final: bool) -> None:
-    if final and record.status not in FINAL_STATUSES:
-        raise FinalNeedsApproval("the final PDF is available once the filing is approved")
+    """FinalNeedsApproval, saying why, unless the latest version is the approved one."""
+    if not final:
+        return
+    approval = latest_approval(record.id)
+    if record.status not in FINAL_STATUSES:
+        if approval is not None and approval.withdrawn_at is not None:
+            raise FinalNeedsApproval(f"the final PDF needs an approved version: the approval of version {approval.version} "
+                                     f"was withdrawn because {approval.withdrawn_reason}; a legal reviewer must "
+                                     f"approve version {record.version}")
+        raise FinalNeedsApproval("the final PDF is available once a legal reviewer approves the filing")
+    if approval is not None and approval.version != record.version:
+        raise FinalNeedsApproval(f"the final PDF needs an approved version: version {approval.version} was approved, "
+                                 f"not version {record.version}")
 
 
 def exhibits_key(filing_id: int) -> str:

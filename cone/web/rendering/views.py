@@ -1,7 +1,7 @@
 """PDF render jobs of a filing: request one, watch it, download the PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from ..access import current_record, filing_item, permission
 from ..filings.pages import filing_context, page_context
@@ -17,8 +17,9 @@ bp = Blueprint("rendering", __name__, url_prefix="/filings")
 def request_pdf(filing_id: int):  # noqa: ANN201
     try:
         job = start_render(current_record(), request.form.get("kind") == "final", g.user)
-    except FinalNeedsApproval:
-        abort(409, "The final PDF is available once the filing is approved; download the draft instead.")
+    except FinalNeedsApproval as exc:
+        flash(f"Not made: {exc}. Download the draft instead.", "error")
+        return redirect(url_for("filings.overview", filing_id=filing_id) + "#downloads", 303)
     return redirect(url_for("rendering.job", filing_id=filing_id, job_id=job.id), 303)
 
 

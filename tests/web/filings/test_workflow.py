@@ -38,7 +38,7 @@ def test_the_full_review_cycle_records_who_did_what(app, login, clean_filing):
     assert "now in review" in _act(admin, fid, "submit", "submit")
     assert "now changes requested" in _act(legal, fid, "review", "request_changes", comment="Add the program hours.")
     assert "now in review" in _act(admin, fid, "submit", "submit")
-    assert "now approved" in _act(legal, fid, "review", "approve")
+    assert "now approved" in _act(legal, fid, "review", "approve", attest="yes")
     assert "now filed" in _act(compliance, fid, "filed", "mark_filed", **filed_form())
     rows = list(csv.DictReader(io.StringIO(admin.get(f"/filings/{fid}/audit.csv").get_data(as_text=True))))
     actions = [(r["user"], r["action"]) for r in rows if r["action"] != "read"]
@@ -119,10 +119,12 @@ def test_notice_and_json_downloads(login, filing_id, example):
     assert client.get(f"/filings/{filing_id}/filing.json").get_json()["applicant"] == example["applicant"]
 
 
-def test_final_pdf_is_refused_before_approval(login, filing_id):
+def test_final_pdf_is_refused_before_approval_with_the_reason(login, filing_id):
     client = login("compliance")
     response = client.post(f"/filings/{filing_id}/pdf", data={"csrf_token": csrf(client, "/account"), "kind": "final"})
-    assert response.status_code == 409
+    assert response.status_code == 303 and response.headers["Location"].endswith("#downloads")
+    assert "Not made: the final PDF is available once a legal reviewer approves" in \
+        client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_audit_csv_neutralises_spreadsheet_formulas(app, login, filing_id):

@@ -68,7 +68,7 @@ def test_every_hand_off_reaches_the_next_people_in_the_inbox_and_by_mail(mail_ap
     _act(clients["administrator"], fid, "submit", "submit")
     _act(clients["legal"], fid, "review", "request_changes", comment="Add the program hours.")
     _act(clients["administrator"], fid, "submit", "submit")
-    _act(clients["legal"], fid, "review", "approve")
+    _act(clients["legal"], fid, "review", "approve", attest="yes")
     _act(clients["compliance"], fid, "filed", "mark_filed", **filed_form())
     assert [k for k, _ in _inbox(mail_app, "legal@hopewell.test")] == ["submitted", "resubmitted", "filed"]
     assert [k for k, _ in _inbox(mail_app, "administrator@hopewell.test")] == ["changes_requested", "approved", "filed"]

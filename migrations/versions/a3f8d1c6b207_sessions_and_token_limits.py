@@ -1,7 +1,7 @@
 """server-side session records (user_sessions); API tokens get an expiry and a read-only scope
 
 Revision ID: a3f8d1c6b207
-Revises: e7a1c3f5b902
+Revises: f3b8d1e6a214
 Create Date: 2026-12-03 16:05:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'a3f8d1c6b207'
-down_revision = 'e7a1c3f5b902'
+down_revision = 'f3b8d1e6a214'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """approvals with the reviewer's attestation; comments in threads, open or resolved, and change-request items
 
 Revision ID: a5e2d9c4b7f1
-Revises: e7a1c3f5b902
+Revises: f3b8d2a61c47
 Create Date: 2026-12-03 16:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a5e2d9c4b7f1'
-down_revision = 'e7a1c3f5b902'
+down_revision = 'f3b8d2a61c47'
 branch_labels = None
 depends_on = None
 

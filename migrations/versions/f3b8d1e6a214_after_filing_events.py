@@ -1,7 +1,7 @@
 """after filing: the filed date, receipt and packet as filed; events; conditions; planned or actual dates
 
 Revision ID: f3b8d1e6a214
-Revises: e7a1c3f5b902
+Revises: a5e8c2d4f6b1
 Create Date: 2026-12-03 16:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3b8d1e6a214'
-down_revision = 'e7a1c3f5b902'
+down_revision = 'a5e8c2d4f6b1'
 branch_labels = None
 depends_on = None
 

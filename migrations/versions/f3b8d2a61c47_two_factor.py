@@ -1,7 +1,7 @@
 """a TOTP second factor per user, hashed one-time recovery codes and each organization's requirement
 
 Revision ID: f3b8d2a61c47
-Revises: e7a1c3f5b902
+Revises: a3f8d1c6b207
 Create Date: 2026-12-03 16:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3b8d2a61c47'
-down_revision = 'e7a1c3f5b902'
+down_revision = 'a3f8d1c6b207'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ..filing.dates import long_date
+from ..filing.dates import DATE_EXAMPLES, long_date, parse_date
 from ..filing.money import format_money
 
 Widget = Literal["input", "textarea", "lines", "select", "checkboxes", "group"]
@@ -74,9 +74,21 @@ def _read_choices(raw: Any, allowed: Collection[str] | None) -> list[str]:
     return codes
 
 
-def _read_lines(raw: Any, _: Collection[str] | None) -> list[str]:
-    """One date per line; the filing model parses and checks each."""
-    return [line.strip() for line in _text(raw).splitlines() if line.strip()]
+def _read_date(raw: Any, _: Collection[str] | None) -> dt.date | None:
+    text = _text(raw)
+    return parse_date(text) if text else None
+
+
+def _read_dates(raw: Any, _: Collection[str] | None) -> list[dt.date]:
+    """One date per line, in any shape `parse_date` reads; an error names the line at fault."""
+    lines = [line.strip() for line in _text(raw).splitlines() if line.strip()]
+    dates = []
+    for number, line in enumerate(lines, 1):
+        try:
+            dates.append(parse_date(line))
+        except ValueError as exc:
+            raise ValueError(f"Line {number} of {len(lines)}: {exc}") from None
+    return dates
 
 
 def _decimal_reader(hint: str) -> Callable[[Any, Collection[str] | None], Decimal | None]:
@@ -168,12 +180,11 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
               hint="Enter a whole number, like {example}", example="12", inputmode="numeric", narrow=True),
     FieldType("number", float, False, "input", _decimal_reader(_NUMBER_HINT.format(example="3 or 2.5")),
               _show, lambda v, _: _number(v), hint=_NUMBER_HINT, example="3 or 2.5", inputmode="decimal", narrow=True),
-    FieldType("date", dt.date, False, "input", _read_text, _show, lambda v, _: long_date(v),
-              hint="Enter a date as YYYY-MM-DD, like {example}", example="2025-07-07", narrow=True,
-              placeholder="YYYY-MM-DD"),
-    FieldType("date_list", dt.date, True, "lines", _read_lines, _show_dates,
-              lambda v, _: "; ".join(long_date(d) for d in v), hint="Enter each date as YYYY-MM-DD on its own line",
-              example=""),
+    FieldType("date", dt.date, False, "input", _read_date, _show, lambda v, _: long_date(v),
+              hint="Enter a date like {example}", example=DATE_EXAMPLES, input_type="date", narrow=True),
+    FieldType("date_list", dt.date, True, "lines", _read_dates, _show_dates,
+              lambda v, _: "; ".join(long_date(d) for d in v), hint="Enter each date on its own line, like {example}",
+              example=DATE_EXAMPLES),
     FieldType("text_list", str, True, "lines", _read_text_lines, _show_lines, lambda v, _: "; ".join(v)),
     FieldType("choice", str, False, "select", _read_choice, _show, lambda v, label: label(v)),
     FieldType("multichoice", str, True, "checkboxes", _read_choices, _show_list,

@@ -7,7 +7,7 @@ from ..access import current_record, permission
 from . import service
 from .blueprint import bp
 from .pages import filing_context
-from .workflow import STATUS_LABELS, TransitionRefused
+from .workflow import TransitionRefused, done_message
 
 
 def _transition(name: str):
@@ -19,7 +19,7 @@ def _transition(name: str):
         flash(f"Not done: {exc}.", "error")
         return redirect(url_for("filings.overview", filing_id=record.id)), 303
     agency = filing_context(record)[1].ui.agency_short
-    flash(f"{t.label_for(agency)}: the filing is now {STATUS_LABELS[t.target].lower()}.")
+    flash(done_message(t, agency))
     return redirect(url_for("filings.overview", filing_id=record.id)), 303
 
 

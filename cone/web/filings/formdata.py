@@ -158,7 +158,32 @@ def values_from_form(section: Section, form: Any) -> dict[str, Any]:
 
 def _convert(fdef: FieldDef, raw: Any, pack: Pack) -> Any:
     """A typed value for the filing document (None when blank); ValueError with a message."""
-    return fdef.kind.read(raw, pack.vocab[fdef.choices] if fdef.choices else None)
+    vocabulary = fdef.choices or fdef.kind.vocabulary
+    return fdef.kind.read(raw, pack.vocab.get(vocabulary) if vocabulary else None)
+
+
+def normalised(section: Section, pack: Pack, values: Mapping[str, Any]) -> list[str]:
+    """A note for each answer read as something else than what was typed (a state name as its code,
+    the ZIP 6333 as 06333), for the page to tell the user what was saved."""
+    asked: list[tuple[FieldDef, str]] = []
+    for fdef in section.fields:
+        if fdef.type == "group":
+            asked += [(sub, f"{fdef.path}[{i}].{sub.path}") for i in range(int(values.get(f"{fdef.path}.count", 0)))
+                      for sub in fdef.fields]
+        else:
+            asked.append((fdef, fdef.path))
+    notes = []
+    for fdef, path in asked:
+        typed = str(values.get(path, "")).strip()
+        if not fdef.kind.notes_change or not typed:
+            continue
+        try:
+            read = fdef.kind.show(_convert(fdef, typed, pack))
+        except ValueError:
+            continue
+        if read.casefold() != typed.casefold():
+            notes.append(f"{fdef.label}: “{typed}” is saved as {read}.")
+    return notes
 
 
 def _set(doc: dict[str, Any], path: str, value: Any) -> None:

@@ -88,6 +88,8 @@ def save_section(filing_id: int, section_id: str):  # noqa: ANN201
         page = _conflict(record, sec, pack, values, base)
         if page is not None:
             return page
+    for note in formdata.normalised(sec, pack, values):
+        flash(note)
     if action == "save_exit":
         flash("Your answers are saved. You can come back to them at any time.")
         return redirect(url_for("filings.overview", filing_id=record.id))

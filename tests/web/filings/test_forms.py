@@ -285,3 +285,24 @@ def test_a_bad_publication_date_names_its_line_and_keeps_every_answer_typed(app,
     assert 'href="#f-publication-dates"' in html
     assert "06/02/2025\n06/31/2025</textarea>" in html and 'value="The Day"' in html and 'value="2025-07-07"' in html
     assert _latest(app, filing_id)[0] == 1
+
+
+def test_a_state_name_and_a_zip_without_its_leading_zero_are_saved_normalised_with_a_note(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/site"
+    response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE,
+                                      "site.state": "connecticut", "site.zip": "6333"})
+    assert response.status_code == 302
+    _, doc = _latest(app, filing_id)
+    assert doc["site"]["state"] == "CT" and doc["site"]["zip"] == "06333"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“connecticut” is saved as CT." in page and "“6333” is saved as 06333." in page
+
+
+def test_an_answer_typed_as_saved_gets_no_note(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/site"
+    response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE, "site.state": "ct"})
+    assert "is saved as" not in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Dates as people type them into a form: every accepted shape, and errors that quote the date."""
+"""How the form reads what people type: dates in every accepted shape (errors quote the date),
+state names and ZIP codes that lost their leading zero."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from cone.filing.dates import long_date, parse_date
 from cone.packs.field_types import TYPES
+from cone.rules.checklist import get_pack
 
 JUNE_2 = dt.date(2025, 6, 2)
 
@@ -54,3 +56,16 @@ def test_every_date_reads_back_from_how_it_is_printed_and_written(day):
     assert parse_date(long_date(day)) == day
     assert parse_date(day.isoformat()) == day
     assert parse_date(f"{day.month}/{day.day}/{day.year}") == day
+
+
+def test_a_state_is_read_from_its_code_or_the_name_the_pack_gives_it():
+    states = get_pack("CT").vocab["states"]
+    read = TYPES["state"].read
+    assert [read(t, states) for t in ("CT", "ct", " Connecticut ", "new  york", "Ontario")] == [
+        "CT", "CT", "CT", "NY", "ONTARIO"]            # an unknown name stays as typed, for the model to refuse
+
+
+def test_a_zip_code_that_lost_its_leading_zero_gets_it_back():
+    read = TYPES["zip"].read
+    assert [read(t, None) for t in ("6333", "6333-1234", "06333", "633", "")] == [
+        "06333", "06333-1234", "06333", "633", None]

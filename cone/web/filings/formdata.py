@@ -164,7 +164,7 @@ def _convert(fdef: FieldDef, raw: Any, pack: Pack) -> Any:
 
 def normalised(section: Section, pack: Pack, values: Mapping[str, Any]) -> list[str]:
     """A note for each answer read as something else than what was typed (a state name as its code,
-    the ZIP 6333 as 06333), for the page to tell the user what was saved."""
+    a four-digit ZIP code with its leading zero), for the page to tell the user what was saved."""
     asked: list[tuple[FieldDef, str]] = []
     for fdef in section.fields:
         if fdef.type == "group":

@@ -39,6 +39,7 @@ class Widget:
     item_label: str | None = None
     kind: FieldType | None = None    # the field type: its widget, input type, prefix ...
     list_id: str | None = None       # the datalist of suggestions (the pack's towns)
+    findings: list = field(default_factory=list)   # the checklist's findings on this answer, shown at it
 
 
 def _choices(fdef: FieldDef, pack: Pack) -> list[tuple[str, str]]:

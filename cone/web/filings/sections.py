@@ -35,6 +35,11 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: F
     for c in comments:
         by_field.setdefault(c.field, []).append(c)
     widgets = formdata.widgets(section, pack, filing.filing_type, values, errors)
+    at_field: dict[str, list] = {}
+    for f in ctx["panel"].findings:
+        at_field.setdefault(f.field, []).append(f)
+    for w in [*widgets, *(s for w in widgets for item in w.items for s in item)]:
+        w.findings = at_field.get(w.path, [])
     labels = {w.path: w.label for w in widgets}
     labels.update({s.path: f"{w.item_label} {i}: {s.label}" for w in widgets for i, item in enumerate(w.items, 1) for s in item})
     entries = formdata.entries_field(section)

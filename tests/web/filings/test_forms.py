@@ -306,3 +306,28 @@ def test_an_answer_typed_as_saved_gets_no_note(app, login):
     url = f"/filings/{filing_id}/sections/site"
     response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE, "site.state": "ct"})
     assert "is saved as" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_new_filing_shows_no_findings_before_a_section_is_answered(login):
+    client = login()
+    filing_id = _new_filing(client)
+    for url in (f"/filings/{filing_id}", f"/filings/{filing_id}/sections/site"):
+        html = client.get(url).get_data(as_text=True)
+        assert "count-error" not in html and "All checks pass" not in html
+        assert "The checklist shows what a section needs once you have answered it" in html
+
+
+def test_a_village_typed_as_the_town_shows_its_finding_at_the_town_field_and_under_its_section(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/site"
+    assert client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE,
+                                  "site.town": "Niantic"}).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    group = html[html.index('id="f-site-town-group"'):]
+    group = group[:group.index('<input')]
+    assert 'id="f-site-town-findings"' in group and "Niantic" in group
+    assert re.search(r'id="f-site-town"[^>]*aria-describedby="[^"]*f-site-town-findings', html, re.S)
+    side = html[html.index('id="checklist"'):html.index('id="notice-preview"')]
+    assert '<h3 class="findings-section">Site</h3>' in side or "findings-section" in side
+    assert "Niantic" in side

@@ -38,8 +38,8 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: F
     at_field: dict[str, list] = {}
     for f in ctx["panel"].findings:
         at_field.setdefault(f.field, []).append(f)
-    for w in [*widgets, *(s for w in widgets for item in w.items for s in item)]:
-        w.findings = at_field.get(w.path, [])
+    for shown in [*widgets, *(sub for w in widgets for item in w.items for sub in item)]:
+        shown.findings = at_field.get(shown.path, [])
     labels = {w.path: w.label for w in widgets}
     labels.update({s.path: f"{w.item_label} {i}: {s.label}" for w in widgets for i, item in enumerate(w.items, 1) for s in item})
     entries = formdata.entries_field(section)

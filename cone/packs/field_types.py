@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ..filing.dates import long_date
+from ..filing.dates import DATE_EXAMPLES, long_date, parse_date
 from ..filing.money import format_money
 
 Widget = Literal["input", "textarea", "lines", "select", "checkboxes", "group"]
@@ -30,7 +30,7 @@ class FieldType:
     holds: type                      # what the filing model holds at the field's path
     many: bool                       # a list of `holds`
     widget: Widget
-    read: Callable[[Any, Collection[str] | None], Any]   # form value (and allowed codes) -> document value
+    read: Callable[[Any, Any], Any]  # form value (and its vocabulary: allowed codes) -> document value
     show: Callable[[Any], Any]                           # document value -> form value
     printed: Callable[[Any, Labels], str]                # non-blank document value -> printed text
     hint: str | None = None          # the message for a value of the wrong shape
@@ -41,6 +41,8 @@ class FieldType:
     prefix: str | None = None
     placeholder: str | None = None
     suggests_towns: bool = False     # offers the pack's towns as the user types
+    vocabulary: str | None = None    # the pack vocabulary `read` is given when the question names none
+    notes_change: bool = False       # the form says so when `read` changed what was typed (a state name -> its code)
 
     def message(self, examples: dict[str, str]) -> str:
         """The hint with the example for this type filled in."""
@@ -56,8 +58,17 @@ def _read_text(raw: Any, _: Collection[str] | None) -> str | None:
     return _text(raw) or None
 
 
-def _read_state(raw: Any, _: Collection[str] | None) -> str | None:
-    return _text(raw).upper() or None
+def _read_state(raw: Any, states: Mapping[str, Any] | None) -> str | None:
+    """A two-letter code, or a state's name as the pack's `states` vocabulary spells it, as its code."""
+    text = _text(raw)
+    names = {item.label.casefold(): code for code, item in (states or {}).items()}
+    return names.get(" ".join(text.split()).casefold(), text.upper()) or None
+
+
+def _read_zip(raw: Any, _: Collection[str] | None) -> str | None:
+    """A ZIP code; four digits (a spreadsheet dropped the leading zero) get it back."""
+    text = _text(raw)
+    return "0" + text if re.fullmatch(r"\d{4}(-\d{4})?", text) else text or None
 
 
 def _read_choice(raw: Any, allowed: Collection[str] | None) -> str | None:
@@ -74,9 +85,21 @@ def _read_choices(raw: Any, allowed: Collection[str] | None) -> list[str]:
     return codes
 
 
-def _read_lines(raw: Any, _: Collection[str] | None) -> list[str]:
-    """One date per line; the filing model parses and checks each."""
-    return [line.strip() for line in _text(raw).splitlines() if line.strip()]
+def _read_date(raw: Any, _: Collection[str] | None) -> dt.date | None:
+    text = _text(raw)
+    return parse_date(text) if text else None
+
+
+def _read_dates(raw: Any, _: Collection[str] | None) -> list[dt.date]:
+    """One date per line, in any shape `parse_date` reads; an error names the line at fault."""
+    lines = [line.strip() for line in _text(raw).splitlines() if line.strip()]
+    dates = []
+    for number, line in enumerate(lines, 1):
+        try:
+            dates.append(parse_date(line))
+        except ValueError as exc:
+            raise ValueError(f"Line {number} of {len(lines)}: {exc}") from None
+    return dates
 
 
 def _decimal_reader(hint: str) -> Callable[[Any, Collection[str] | None], Decimal | None]:
@@ -158,8 +181,10 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
     _text_type("textarea", "textarea"),
     _text_type("email", hint="Enter an e-mail address, like {example}", example="name@example.org", input_type="email"),
     _text_type("phone", hint="Enter a telephone number, like {example}", input_type="tel", narrow=True),
-    _text_type("zip", hint="Enter a 5-digit ZIP code, like {example}", inputmode="numeric", narrow=True),
-    _text_type("state", hint="Enter a two-letter state code, like {example}", read=_read_state, narrow=True),
+    _text_type("zip", hint="Enter a 5-digit ZIP code, like {example}", read=_read_zip, inputmode="numeric",
+               narrow=True, notes_change=True),
+    _text_type("state", hint="Enter a two-letter state code, like {example}", read=_read_state, narrow=True,
+               vocabulary="states", notes_change=True),
     _text_type("town", suggests_towns=True),
     FieldType("money", Decimal, False, "input", _decimal_reader(_MONEY_HINT.format(example="10000 or 10000.50")),
               _show, lambda v, _: format_money(v), hint=_MONEY_HINT, example="10000 or 10000.50",
@@ -168,12 +193,11 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
               hint="Enter a whole number, like {example}", example="12", inputmode="numeric", narrow=True),
     FieldType("number", float, False, "input", _decimal_reader(_NUMBER_HINT.format(example="3 or 2.5")),
               _show, lambda v, _: _number(v), hint=_NUMBER_HINT, example="3 or 2.5", inputmode="decimal", narrow=True),
-    FieldType("date", dt.date, False, "input", _read_text, _show, lambda v, _: long_date(v),
-              hint="Enter a date as YYYY-MM-DD, like {example}", example="2025-07-07", narrow=True,
-              placeholder="YYYY-MM-DD"),
-    FieldType("date_list", dt.date, True, "lines", _read_lines, _show_dates,
-              lambda v, _: "; ".join(long_date(d) for d in v), hint="Enter each date as YYYY-MM-DD on its own line",
-              example=""),
+    FieldType("date", dt.date, False, "input", _read_date, _show, lambda v, _: long_date(v),
+              hint="Enter a date like {example}", example=DATE_EXAMPLES, input_type="date", narrow=True),
+    FieldType("date_list", dt.date, True, "lines", _read_dates, _show_dates,
+              lambda v, _: "; ".join(long_date(d) for d in v), hint="Enter each date on its own line, like {example}",
+              example=DATE_EXAMPLES),
     FieldType("text_list", str, True, "lines", _read_text_lines, _show_lines, lambda v, _: "; ".join(v)),
     FieldType("choice", str, False, "select", _read_choice, _show, lambda v, label: label(v)),
     FieldType("multichoice", str, True, "checkboxes", _read_choices, _show_list,

@@ -47,6 +47,7 @@ class Pack:
         self.vocab: dict[str, dict[str, VocabItem]] = {
             name: {item.id: item for item in items} for name, items in self.meta.vocabularies.items()}
         self.vocab["entity_types"] = {e.id: VocabItem(id=e.id, label=e.label) for e in self.meta.entity_types}
+        self.vocab["states"] = {self.state: VocabItem(id=self.state, label=self.meta.name), **self.vocab.get("states", {})}
         self.entity_types = {e.id: e for e in self.meta.entity_types}
         self.tables: dict[str, Table] = {t.id: Table.build(t, self.vocab) for t in self.financials.tables}
         self.town_zips: dict[str, frozenset[str]] = {t.name: frozenset(t.zips) for t in self.towns.towns}

@@ -39,6 +39,7 @@ class Widget:
     item_label: str | None = None
     kind: FieldType | None = None    # the field type: its widget, input type, prefix ...
     list_id: str | None = None       # the datalist of suggestions (the pack's towns)
+    findings: list = field(default_factory=list)   # the checklist's findings on this answer, shown at it
 
 
 def _choices(fdef: FieldDef, pack: Pack) -> list[tuple[str, str]]:
@@ -158,7 +159,32 @@ def values_from_form(section: Section, form: Any) -> dict[str, Any]:
 
 def _convert(fdef: FieldDef, raw: Any, pack: Pack) -> Any:
     """A typed value for the filing document (None when blank); ValueError with a message."""
-    return fdef.kind.read(raw, pack.vocab[fdef.choices] if fdef.choices else None)
+    vocabulary = fdef.choices or fdef.kind.vocabulary
+    return fdef.kind.read(raw, pack.vocab.get(vocabulary) if vocabulary else None)
+
+
+def normalised(section: Section, pack: Pack, values: Mapping[str, Any]) -> list[str]:
+    """A note for each answer read as something else than what was typed (a state name as its code,
+    a four-digit ZIP code with its leading zero), for the page to tell the user what was saved."""
+    asked: list[tuple[FieldDef, str]] = []
+    for fdef in section.fields:
+        if fdef.type == "group":
+            asked += [(sub, f"{fdef.path}[{i}].{sub.path}") for i in range(int(values.get(f"{fdef.path}.count", 0)))
+                      for sub in fdef.fields]
+        else:
+            asked.append((fdef, fdef.path))
+    notes = []
+    for fdef, path in asked:
+        typed = str(values.get(path, "")).strip()
+        if not fdef.kind.notes_change or not typed:
+            continue
+        try:
+            read = fdef.kind.show(_convert(fdef, typed, pack))
+        except ValueError:
+            continue
+        if read.casefold() != typed.casefold():
+            notes.append(f"{fdef.label}: “{typed}” is saved as {read}.")
+    return notes
 
 
 def _set(doc: dict[str, Any], path: str, value: Any) -> None:
@@ -242,3 +268,46 @@ def section_of(pack: Pack, filing_type: str, path: str) -> Section | None:
         if entries_field(section) and bare.startswith(f"{entries_field(section)}."):
             return section            # an unrecognised entry, shown on that page
     return None
+
+
+def merge_unit(key: str) -> str:
+    """The answer a form value belongs to when merging: a field alone, or a whole group with its
+    count and every item's answers (items have no identity of their own): services[0].name -> services."""
+    return re.sub(r"\[\d+\].*$", "", key).removesuffix(".count")
+
+
+def _units(*value_sets: Mapping[str, Any]) -> dict[str, list[str]]:
+    units: dict[str, list[str]] = {}
+    for key in dict.fromkeys(k for values in value_sets for k in values):
+        units.setdefault(merge_unit(key), []).append(key)
+    return units
+
+
+def _same(a: Any, b: Any) -> bool:
+    def norm(v: Any) -> Any:
+        if isinstance(v, list):
+            return [str(x).strip() for x in v]
+        return "" if v is None else str(v).strip().replace("\r\n", "\n")
+    return norm(a) == norm(b)
+
+
+def _same_unit(keys: list[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return all(_same(a.get(k), b.get(k)) for k in keys)
+
+
+def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]
+          ) -> tuple[dict[str, Any], list[str]]:
+    """Three-way merge of a section's answers after a conflicting save: an answer changed on one
+    side only takes that side's value; the field paths changed on both sides to different values
+    are returned for the user to decide (the merged values hold the user's own there)."""
+    merged: dict[str, Any] = {}
+    both: list[str] = []
+    for unit, keys in _units(base, mine, theirs).items():
+        b, m, t = ({k: values[k] for k in keys if k in values} for values in (base, mine, theirs))
+        if _same_unit(keys, m, b):
+            merged.update(t)
+        else:
+            merged.update(m)
+            if not _same_unit(keys, t, b) and not _same_unit(keys, m, t):
+                both.append(unit)
+    return merged, both

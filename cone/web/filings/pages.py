@@ -2,10 +2,16 @@
 sections, role) and the side panel."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, g, render_template, url_for
 from markupsafe import Markup
 
+from sqlalchemy import select
+
 from ...rules.checklist import Finding, pack_for
+from ...filing.paths import get_path, is_blank
+from ..extensions import db
 from ...filing.models import Filing
 from ...packs.models import Section
 from ...packs.pack import Pack
@@ -36,7 +42,7 @@ def find_section(pack: Pack, filing: Filing, section_id: str) -> tuple[Section, 
 def page_context(record: FilingRecord, filing: Filing, pack: Pack, version: FilingVersion) -> dict:
     """What every filing page shows: title, status, sections and the side panel."""
     shown, dated = results.for_day(version_results(version), filing, results.today())
-    panel = panel_for(filing, shown)
+    panel = visited_only(panel_for(filing, shown), record, pack)
     return {"record": record, "filing": filing, "pack": pack, "title": title_of(filing),
             "dated": dated, "dated_links": finding_links(record.id, filing, pack, dated),
             "sections": pack.sections_for(filing.filing_type), "panel": panel,
@@ -45,10 +51,35 @@ def page_context(record: FilingRecord, filing: Filing, pack: Pack, version: Fili
             "approval": latest_approval(record.id)}
 
 
+def visited_sections(record: FilingRecord, filing: Filing, pack: Pack) -> set[str]:
+    """The ids of the sections the user has been through: saved from its page, or holding an
+    answer (a filing imported through the API). Findings of the others are not shown yet."""
+    saved = set(db.session.scalars(select(FilingVersion.note).where(FilingVersion.filing_id == record.id).distinct()))
+    return {s.id for s in pack.sections_for(filing.filing_type)
+            if s.title in saved or any(not is_blank(get_path(filing, f.path)) for f in s.fields)}
+
+
+def visited_only(panel: Panel, record: FilingRecord, pack: Pack) -> Panel:
+    """The panel without the findings of sections not visited yet (a new filing shows none),
+    nor those of the whole filing until some section is."""
+    visited = visited_sections(record, panel.filing, pack)
+
+    def shown(f: Finding) -> bool:
+        section = formdata.section_of(pack, panel.filing.filing_type, f.field) if f.field else None
+        return bool(visited) and (section is None or section.id in visited)
+    findings = [f for f in panel.findings if shown(f)]
+    return replace(panel, findings=findings, hidden=len(panel.findings) - len(findings))
+
+
 def panel_html(filing_id: int, panel: Panel) -> Markup:
     """The side panel's HTML, with each finding linked to the form field it concerns."""
-    links = finding_links(filing_id, panel.filing, pack_for(panel.filing), panel.findings)
-    return Markup(render_template("filings/_panel.html", panel=panel, finding_links=links))
+    pack = pack_for(panel.filing)
+    links = finding_links(filing_id, panel.filing, pack, panel.findings)
+    groups: dict[str, list[Finding]] = {}
+    for f in panel.findings:
+        section = formdata.section_of(pack, panel.filing.filing_type, f.field) if f.field else None
+        groups.setdefault(section.title if section else "The whole filing", []).append(f)
+    return Markup(render_template("filings/_panel.html", panel=panel, finding_links=links, groups=groups))
 
 
 def finding_links(filing_id: int, filing: Filing, pack: Pack, findings: list[Finding]) -> dict[str, str]:

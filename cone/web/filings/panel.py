@@ -39,6 +39,7 @@ class Panel:
     timeline: dict[str, Any]
     chart: list[ChartRow]
     chart_height: int
+    hidden: int = 0       # findings of sections not visited yet, not shown
 
 
 def chart_rows(rows: list[dict[str, Any]]) -> list[ChartRow]:

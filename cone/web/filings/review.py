@@ -11,7 +11,7 @@ from ..models import Comment
 from . import results, service, threads
 from .blueprint import bp
 from .pages import filing_context, page_context
-from .workflow import STATUS_LABELS, TransitionRefused
+from .workflow import TransitionRefused, done_message
 
 
 REVIEW_ERROR = "error-review-"      # + the field: a flash category shown at that field of the review form
@@ -29,7 +29,7 @@ def _transition(name: str):
         flash(f"Not done: {exc}.", "error")
         return redirect(url_for("filings.overview", filing_id=record.id)), 303
     agency = filing_context(record)[1].ui.agency_short
-    flash(f"{t.label_for(agency)}: the filing is now {STATUS_LABELS[t.target].lower()}.{threads.resubmitted_note(record.id, name)}")
+    flash(done_message(t, agency) + threads.resubmitted_note(record.id, name))
     return redirect(url_for("filings.overview", filing_id=record.id)), 303
 
 
@@ -79,8 +79,8 @@ def mark_filed(filing_id: int):  # noqa: ANN201
         flash(f"Not filed: {exc}.", "error")
         return redirect(url_for("filings.mark_filed_form", filing_id=record.id)), 303
     agency = filing_context(record)[1].ui.agency_short
-    flash(f"Marked as filed with {agency} on {record.filed_on.isoformat()}, docket {record.docket_number}: "
-          f"the filing is now {STATUS_LABELS[record.status].lower()}.")
+    flash(f"Marked as filed with {agency} on {record.filed_on.isoformat()}, docket {record.docket_number}. "
+          "The after-filing clock starts from that date.")
     return redirect(url_for("afterfiling.page", filing_id=record.id)), 303
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -19,7 +20,7 @@ from .blueprint import bp
 from .lists import comment_rows
 from .pages import filing_context, find_section, page_context, panel_html
 from .panel import panel_for
-from .service import Conflict, NotEditable, ensure_editable, save_version
+from .service import Conflict, NotEditable, ensure_editable, parsed, save_version
 from .workflow import STATUS_LABELS, available
 
 
@@ -34,6 +35,11 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: F
     for c in comments:
         by_field.setdefault(c.field, []).append(c)
     widgets = formdata.widgets(section, pack, filing.filing_type, values, errors)
+    at_field: dict[str, list] = {}
+    for f in ctx["panel"].findings:
+        at_field.setdefault(f.field, []).append(f)
+    for shown in [*widgets, *(sub for w in widgets for item in w.items for sub in item)]:
+        shown.findings = at_field.get(shown.path, [])
     labels = {w.path: w.label for w in widgets}
     labels.update({s.path: f"{w.item_label} {i}: {s.label}" for w in widgets for i, item in enumerate(w.items, 1) for s in item})
     entries = formdata.entries_field(section)
@@ -42,7 +48,13 @@ def _render_section(record: FilingRecord, filing: Filing, pack: Pack, version: F
     return render_template("filings/section.html", **ctx, section=section, index=index, widgets=widgets,
                            errors=errors, labels=labels, base=base, conflict=conflict, comments=by_field,
                            entries=entries, unrecognised=others, removed=removed,
-                           open_threads=threads.open_by_field(record.id, paths)), status
+                           open_threads=threads.open_by_field(record.id, paths),
+                           return_to_check=_returns_to_check()), status
+
+
+def _returns_to_check() -> bool:
+    """Whether the page was opened from check your answers ("Change"), and goes back there when saved."""
+    return (request.form.get("return") or request.args.get("return")) == "check"
 
 
 @bp.get("/<int:filing_id>/sections/<section_id>")
@@ -79,12 +91,16 @@ def save_section(filing_id: int, section_id: str):  # noqa: ANN201
     try:
         save_version(record, updated, g.user, base, note=sec.title)
     except Conflict:
-        return _conflict(record, sec, pack, values, updated)
+        page = _conflict(record, sec, pack, values, base)
+        if page is not None:
+            return page
+    for note in formdata.normalised(sec, pack, values):
+        flash(note)
     if action == "save_exit":
         flash("Your answers are saved. You can come back to them at any time.")
         return redirect(url_for("filings.overview", filing_id=record.id))
     index = sections.index(sec)
-    if index + 1 < len(sections):
+    if index + 1 < len(sections) and not _returns_to_check():
         return redirect(url_for("filings.section", filing_id=record.id, section_id=sections[index + 1].id))
     return redirect(url_for("filings.check", filing_id=record.id))
 
@@ -104,17 +120,34 @@ def preview_section(filing_id: int, section_id: str):  # noqa: ANN201
     return note + panel_html(record.id, panel_for(updated, shown))
 
 
-def _conflict(record: FilingRecord, sec: Section, pack: Pack, values: dict, mine: Filing):
-    """Nothing is saved: show both values of every field that differs, with the user's answers kept."""
+def _conflict(record: FilingRecord, sec: Section, pack: Pack, values: dict, base: int):
+    """Another save landed after the version the user loaded: merge the answers changed on one
+    side only and save them; ask about the answers both sides changed, with the user's kept."""
     db.session.refresh(record)
     filing, pack, version = filing_context(record)
     theirs = formdata.values_from_filing(sec, filing)
+    loaded = db.session.scalar(select(FilingVersion).where(FilingVersion.filing_id == record.id,
+                                                           FilingVersion.number == base))
+    before = formdata.values_from_filing(sec, parsed(loaded.document)) if loaded is not None else {}
+    merged, both = formdata.merge(before, values, theirs)
+    if not both:
+        updated, errors = formdata.apply_section(sec, pack, filing, merged)
+        if errors:
+            return _render_section(record, filing, pack, version, sec, merged, errors, record.version, status=422)
+        try:
+            save_version(record, updated, g.user, record.version, note=sec.title)
+        except Conflict:
+            return _conflict(record, sec, pack, merged, base)
+        flash("Someone else saved this filing while you were editing. They changed other answers than you did: "
+              "both their answers and yours are saved.")
+        return None
     rows = []
-    for path, label in _value_paths(sec, pack, values, theirs):
+    for path, label in _value_paths(sec, pack, *({k: v for k, v in d.items() if formdata.merge_unit(k) in both}
+                                                 for d in (values, theirs))):
         if _norm(values.get(path)) != _norm(theirs.get(path)):
             rows.append({"label": label, "mine": _norm(values.get(path)), "theirs": _norm(theirs.get(path))})
     latest = record.latest()
-    return _render_section(record, filing, pack, version, sec, values, {}, record.version,
+    return _render_section(record, filing, pack, version, sec, merged, {}, record.version,
                            conflict={"rows": rows, "author": latest.author.email, "at": latest.created_at,
                                      "version": record.version}, status=409)
 
@@ -146,7 +179,8 @@ def check(filing_id: int):  # noqa: ANN201
     for sec in ctx["sections"]:
         rows = []
         for fdef in sec.fields:
-            link = url_for("filings.section", filing_id=record.id, section_id=sec.id) + "#" + formdata.field_id(fdef.path)
+            link = (url_for("filings.section", filing_id=record.id, section_id=sec.id, **{"return": "check"})
+                    + "#" + formdata.field_id(fdef.path))
             if fdef.type == "group":
                 for i, item in enumerate(get_path(filing, fdef.path) or []):
                     for sub in fdef.fields:

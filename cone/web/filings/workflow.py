@@ -61,3 +61,18 @@ def check_transition(name: str, status: str, role: str, has_error_findings: bool
 def available(status: str, role: str) -> list[Transition]:
     """Transitions the role may take from this status (for buttons)."""
     return [t for t in TRANSITIONS.values() if t.role == role and status in t.sources]
+
+
+DONE_MESSAGES = {
+    "submit": "The filing is submitted. A legal reviewer will check it; until then its answers cannot be changed.",
+    "withdraw": "The filing is withdrawn from review. You can change its answers again.",
+    "request_changes": "Changes are requested. The administrator can now change the answers and submit the filing again.",
+    "approve": "The filing is approved. It can now be marked as filed.",
+    "reopen": "The filing is open for editing again. It will need a new review before it is filed.",
+    "mark_filed": "The filing is marked as filed with {agency}.",
+}
+
+
+def done_message(t: Transition, agency: str) -> str:
+    """What a step did, in plain words, for the message shown after it."""
+    return DONE_MESSAGES[t.name].format(agency=agency)

@@ -118,6 +118,70 @@ def test_a_save_based_on_an_old_version_is_a_conflict_that_overwrites_nothing(ap
     assert version == 2 and doc["site"]["street"] == "1 Main St"
 
 
+SITE = {"site.street": "248 Flanders Road", "site.town": "East Lyme", "site.state": "CT", "site.zip": "06333"}
+
+
+def _two_tabs_on_a_saved_site(app, login) -> tuple:
+    """Two administrators who loaded the same saved site page (version 2)."""
+    alice, bob = login(), login()
+    filing_id = _new_filing(alice)
+    url = f"/filings/{filing_id}/sections/site"
+    assert alice.post(url, data={"csrf_token": csrf(alice, url), "version": "1", **SITE}).status_code == 302
+    return alice, bob, url, filing_id, csrf(alice, url), csrf(bob, url)
+
+
+@pytest.mark.parametrize("first, second", [("site.street", "site.town"), ("site.town", "site.street")])
+def test_a_conflict_merges_answers_changed_in_one_tab_only(app, login, first, second):
+    alice, bob, url, filing_id, a_token, b_token = _two_tabs_on_a_saved_site(app, login)
+    changed = {"site.street": "1 Main Street", "site.town": "Niantic"}
+    assert alice.post(url, data={"csrf_token": a_token, "version": "2", **SITE, first: changed[first]}).status_code == 302
+    response = bob.post(url, data={"csrf_token": b_token, "version": "2", **SITE, second: changed[second]})
+    assert response.status_code == 302                       # nothing to ask: saved on top of alice's version
+    version, doc = _latest(app, filing_id)
+    assert version == 4
+    assert doc["site"]["street"] == "1 Main Street" and doc["site"]["town"] == "Niantic"
+    assert "both their answers and yours are saved" in bob.get("/filings/" + str(filing_id)).get_data(as_text=True)
+
+
+def test_a_conflict_asks_only_about_answers_changed_in_both_tabs_and_keeps_the_others_edit(app, login):
+    alice, bob, url, filing_id, a_token, b_token = _two_tabs_on_a_saved_site(app, login)
+    assert alice.post(url, data={"csrf_token": a_token, "version": "2", **SITE,
+                                 "site.street": "1 Main Street", "site.town": "Niantic"}).status_code == 302
+    response = bob.post(url, data={"csrf_token": b_token, "version": "2", **SITE, "site.street": "9 Elm Street"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    table = html[html.index("<table"):html.index("</table>")]
+    assert "Street" in table and "9 Elm Street" in table and "1 Main Street" in table
+    assert "Niantic" not in table                              # only alice changed the town: not asked
+    form = dict(re.findall(r'name="(site\.\w+)" value="([^"]*)"', html))
+    assert form["site.town"] == "Niantic" and form["site.street"] == "9 Elm Street"
+    assert bob.post(url, data={"csrf_token": csrf(bob, url), "version": "3", **form}).status_code == 302
+    _, doc = _latest(app, filing_id)
+    assert doc["site"]["street"] == "9 Elm Street" and doc["site"]["town"] == "Niantic"   # alice's town kept
+
+
+def test_change_on_check_your_answers_returns_there_after_saving(app, login, filing_id):
+    client = login()
+    check = client.get(f"/filings/{filing_id}/check").get_data(as_text=True)
+    link = re.search(r'href="([^"]*/sections/site\?return=check#f-site-zip)"', check).group(1)
+    page = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert 'name="return" value="check"' in page and "Save and return to check your answers" in page
+    version, _ = _latest(app, filing_id)
+    form = dict(re.findall(r'name="(site\.\w+)" value="([^"]*)"', page))
+    response = client.post(f"/filings/{filing_id}/sections/site", data={
+        "csrf_token": csrf(client, link), "version": str(version), **form, "site.street": "250 Flanders Road",
+        "return": "check"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/filings/{filing_id}/check")
+
+
+def test_the_section_counter_counts_the_sections_the_list_shows(login, filing_id):
+    html = login().get(f"/filings/{filing_id}/sections/site").get_data(as_text=True)
+    total = int(re.search(r"Section \d+ of (\d+)", html).group(1))
+    nav = html[html.index('<nav class="section-nav"'):]
+    nav_list = nav[nav.index("<ol>"):nav.index("</ol>")]
+    assert nav_list.count("<li>") == total
+
+
 def test_posting_without_a_csrf_token_is_refused(app, login):
     client = login()
     filing_id = _new_filing(client)
@@ -137,7 +201,7 @@ def test_versions_are_immutable(app, filing_id):
 def test_check_your_answers_lists_answers_with_change_links(login, filing_id):
     html = login().get(f"/filings/{filing_id}/check").get_data(as_text=True)
     assert "Hopewell Health Solutions, LLC" in html
-    assert f'/filings/{filing_id}/sections/site#f-site-zip' in html
+    assert f'/filings/{filing_id}/sections/site?return=check#f-site-zip' in html
     assert "Adult Intensive Outpatient Program" in html
     assert "$10,000" in html
     assert "June 2, 2025; June 3, 2025; June 4, 2025" in html      # as the PDF prints them, not 2025-06-02
@@ -192,3 +256,78 @@ def test_live_preview_renders_the_panel_from_unsaved_answers(app, login):
     assert bad.status_code == 204
     legal = login("legal")
     assert legal.post(url + "/preview", data={"csrf_token": csrf(legal, "/account")}).status_code == 403
+
+
+def test_dates_typed_the_us_way_are_saved_and_shown_as_dates(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/publication"
+    response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", "publication.newspaper": "The Day",
+                                      "publication.dates": "06/02/2025\nJune 3, 2025\n2025-06-04",
+                                      "planned_filing_date": "July 7, 2025"})
+    assert response.status_code == 302
+    _, doc = _latest(app, filing_id)
+    assert doc["publication"]["dates"] == ["2025-06-02", "2025-06-03", "2025-06-04"]
+    assert doc["planned_filing_date"] == "2025-07-07"
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="f-planned_filing_date"[^>]*value="2025-07-07"[^>]*type="date"', page, re.S)
+
+
+def test_a_bad_publication_date_names_its_line_and_keeps_every_answer_typed(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/publication"
+    response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", "publication.newspaper": "The Day",
+                                      "publication.dates": "06/02/2025\n06/31/2025", "planned_filing_date": "2025-07-07"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Line 2 of 2: “06/31/2025” is not a date: June 2025 has 30 days" in html
+    assert 'href="#f-publication-dates"' in html
+    assert "06/02/2025\n06/31/2025</textarea>" in html and 'value="The Day"' in html and 'value="2025-07-07"' in html
+    assert _latest(app, filing_id)[0] == 1
+
+
+def test_a_state_name_and_a_zip_without_its_leading_zero_are_saved_normalised_with_a_note(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/site"
+    response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE,
+                                      "site.state": "connecticut", "site.zip": "6333"})
+    assert response.status_code == 302
+    _, doc = _latest(app, filing_id)
+    assert doc["site"]["state"] == "CT" and doc["site"]["zip"] == "06333"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“connecticut” is saved as CT." in page and "“6333” is saved as 06333." in page
+
+
+def test_an_answer_typed_as_saved_gets_no_note(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/site"
+    response = client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE, "site.state": "ct"})
+    assert "is saved as" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_new_filing_shows_no_findings_before_a_section_is_answered(login):
+    client = login()
+    filing_id = _new_filing(client)
+    for url in (f"/filings/{filing_id}", f"/filings/{filing_id}/sections/site"):
+        html = client.get(url).get_data(as_text=True)
+        assert "count-error" not in html and "All checks pass" not in html
+        assert "The checklist shows what a section needs once you have answered it" in html
+
+
+def test_a_village_typed_as_the_town_shows_its_finding_at_the_town_field_and_under_its_section(app, login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/site"
+    assert client.post(url, data={"csrf_token": csrf(client, url), "version": "1", **SITE,
+                                  "site.town": "Niantic"}).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    group = html[html.index('id="f-site-town-group"'):]
+    group = group[:group.index('<input')]
+    assert 'id="f-site-town-findings"' in group and "Niantic" in group
+    assert re.search(r'id="f-site-town"[^>]*aria-describedby="[^"]*f-site-town-findings', html, re.S)
+    side = html[html.index('id="checklist"'):html.index('id="notice-preview"')]
+    assert '<h3 class="findings-section">Site</h3>' in side or "findings-section" in side
+    assert "Niantic" in side

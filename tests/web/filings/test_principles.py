@@ -45,7 +45,7 @@ def test_answers_are_saved_resumed_and_listed_on_check_your_answers(app, login, 
     assert answers["public_need"].split(".")[0] in html            # resumed with what was saved
     check = client.get(f"/filings/{filing_id}/check").get_data(as_text=True)
     assert PACK.label("principles.public_need") in check and answers["public_need"].split(".")[0] in check
-    assert f"/filings/{filing_id}/sections/principles#f-principles-consolidation" in check
+    assert f"/filings/{filing_id}/sections/principles?return=check#f-principles-consolidation" in check
     panel = client.get(f"/filings/{filing_id}").get_data(as_text=True)
     assert "/sections/principles#f-principles-consolidation" in panel     # the finding links to the question
     assert "Review principle (12)" in panel and "Review principle (3)" not in panel

@@ -35,11 +35,13 @@ def _act(client, filing_id: int, endpoint: str, action: str, **extra) -> str:
 def test_the_full_review_cycle_records_who_did_what(app, login, clean_filing):
     admin, legal, compliance = login("administrator"), login("legal"), login("compliance")
     fid = clean_filing
-    assert "now in review" in _act(admin, fid, "submit", "submit")
-    assert "now changes requested" in _act(legal, fid, "review", "request_changes", comment="Add the program hours.")
-    assert "now in review" in _act(admin, fid, "submit", "submit")
-    assert "now approved" in _act(legal, fid, "review", "approve", attest="yes")
-    assert "now filed" in _act(compliance, fid, "filed", "mark_filed", **filed_form())
+    assert "The filing is submitted. A legal reviewer will check it" in _act(admin, fid, "submit", "submit")
+    page = _act(legal, fid, "review", "request_changes", comment="Add the program hours.")
+    assert "Changes are requested. The administrator can now change the answers" in page
+    assert "the filing is now" not in page.lower()
+    assert "The filing is submitted." in _act(admin, fid, "submit", "submit")
+    assert "The filing is approved." in _act(legal, fid, "review", "approve", attest="yes")
+    assert "Marked as filed with OHS on" in _act(compliance, fid, "filed", "mark_filed", **filed_form())
     rows = list(csv.DictReader(io.StringIO(admin.get(f"/filings/{fid}/audit.csv").get_data(as_text=True))))
     actions = [(r["user"], r["action"]) for r in rows if r["action"] != "read"]
     assert actions[-7:] == [("administrator@hopewell.test", "submit"), ("legal@hopewell.test", "request_changes"),

@@ -14,7 +14,7 @@ from .conftest import USERS, complete_example
 from .test_journeys import sign_in_by_keyboard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web" / "exhibits"))
-from uploads import docx, image  # noqa: E402  (the exhibit tests' file makers)
+from uploads import docx, image
 
 pytestmark = [pytest.mark.system, pytest.mark.browser]
 

@@ -29,7 +29,7 @@ def test_a_request_naming_another_host_gets_400_on_every_route_of_the_url_map(ap
                                                       "token_id": 1, "exhibit_id": 1, "filename": "cone.css",
                                                       "organization_id": 1, "user_id": 1, "invitation_id": 1,
                                                       "token": "x", "notification_id": 1, "feed_token": "cal_x",
-                                                      "event_id": 1, "condition_id": 1}),
+                                                      "event_id": 1, "condition_id": 1, "comment_id": 1, "session_id": 1}),
                                    method=method, headers={"Host": EVIL, **headers})
             named = EVIL in response.get_data(as_text=True) or any(EVIL in v for _, v in response.headers)
             assert response.status_code == 400 and not named, (method, rule.rule, response.status_code)

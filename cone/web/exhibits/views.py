@@ -165,8 +165,8 @@ def exhibit(filing_id: int, exhibit_id: int):  # noqa: ANN201
 def original(filing_id: int, exhibit_id: int):  # noqa: ANN201
     """The file as uploaded, kept beside its PDF (always for a converted one), as a download."""
     item = filing_item(Exhibit, exhibit_id)
-    if item.original_sha256 is None:
-        abort(404)
+    if item.original_sha256 is None:       # a PDF whose original was not kept: its clean copy is the file
+        return redirect(url_for("exhibits.exhibit", filing_id=filing_id, exhibit_id=exhibit_id)), 303
     extension = {"jpeg": "jpg"}.get(item.source, item.source)
     return _attachment(service.file_data(item.original_sha256), "application/octet-stream",
                        item.name.removesuffix(".pdf") + f".{extension}")

@@ -309,6 +309,7 @@ def test_two_users_in_one_browser_each_get_a_fresh_session_and_every_form_works(
     expect(page.get_by_text("Sent from the administrator's old tab.")).to_have_count(0)
     page.goto(f"{base}/account")
     page.get_by_label("Token name").fill("sync")
+    page.get_by_label("Your current password").fill(PASSWORD)
     page.get_by_role("button", name="Create a token").click()
     expect(page.get_by_text("Copy your new token now")).to_be_visible()
     context.close()

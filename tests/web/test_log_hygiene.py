@@ -30,7 +30,8 @@ def _journey(app, example) -> set[str]:
     for client, who in ((admin, "administrator"), (legal, "legal"), (compliance, "compliance")):
         sign_in(client, f"{who}@hopewell.test")
         secrets |= {client.get_cookie("session").value, csrf(client, "/account")}
-    page = admin.post("/account", data={"csrf_token": csrf(admin, "/account"), "label": "filing system"})
+    page = admin.post("/account", data={"csrf_token": csrf(admin, "/account"), "label": "filing system",
+                                             "days": "90", "password": PASSWORD})
     secret = re.search(r'<code class="token">([^<]+)</code>', page.get_data(as_text=True)).group(1)
     secrets.add(secret)
     headers = {"Authorization": f"Bearer {secret}"}

@@ -101,7 +101,7 @@ def test_statements_per_request_stay_the_same_from_1_to_1000_filings_versions_co
     grow(app, filing_id, 999)
     large = statements_per_page(app, client, api, filing_id)
     assert large == small
-    assert max(small.values()) <= 12, small
+    assert max(small.values()) <= 14, small   # the overview: filing, version, session, approval, threads, a read...
 
 
 def test_the_counter_sees_a_page_whose_statements_grow(app, login, filing_id):

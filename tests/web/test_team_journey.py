@@ -39,25 +39,26 @@ def test_a_new_team_sets_itself_up_and_runs_a_filing_through_review_by_mail(data
     admin = app.test_client()
     assert _post(admin, "/signin", "/signin", email=email, password=password).status_code == 302
     assert admin.get("/filings/").headers["Location"] == "/account"            # change it first
-    mine = "the administrator's own passphrase"
+    mine = "a long walk on the harbour wall at dusk"
     assert _post(admin, "/account/password", "/account", current=password, new=mine, confirm=mine).status_code == 302
     people = re.search(r'href="(/organizations/\d+/members)"', admin.get("/filings/").get_data(as_text=True)).group(1)
     org_path = people.rsplit("/", 1)[0]
     assert _post(admin, f"{org_path}/name", people, name="Hopewell Health").status_code == 303
     for address, role in (("lee@hopewell.test", "legal"), ("cam@hopewell.test", "compliance")):
         assert _post(admin, f"{org_path}/invitations", people, email=address, role=role).status_code == 303
-    invitations = {m["To"]: m for m in mailbox.messages}
+    assert [m["To"] for m in mailbox.messages][0] == email          # told that the password changed
+    invitations = {m["To"]: m for m in mailbox.messages if m["To"] != email}
     assert set(invitations) == {"lee@hopewell.test", "cam@hopewell.test"}
     team = {}
     for address in invitations:
         link = re.search(r"https://cone\.example\.test(/invitations/\S+)", text_of(invitations[address])).group(1)
         client = app.test_client()
-        secret = f"{address}'s long passphrase"
+        secret = "a long passphrase for the review desk"
         assert _post(client, link, "/signin", name=address.split("@")[0], new=secret, confirm=secret).status_code == 303
         team[address] = client
 
     token = re.search(r'<code class="token">(\S+)</code>',
-                      _post(admin, "/account", "/account", label="setup").get_data(as_text=True)).group(1)
+                      _post(admin, "/account", "/account", label="setup", days="90", password=mine).get_data(as_text=True)).group(1)
     filing_id = admin.post("/api/v1/filings", json=example, headers={"Authorization": f"Bearer {token}"}).get_json()["id"]
     lee, cam = team["lee@hopewell.test"], team["cam@hopewell.test"]
     before = len(mailbox.messages)
@@ -77,7 +78,7 @@ def test_a_new_team_sets_itself_up_and_runs_a_filing_through_review_by_mail(data
         ("lee@hopewell.test", "cam@hopewell.test marked"),
     ]
     inbox = admin.get("/inbox").get_data(as_text=True)
-    assert inbox.count("<strong><span class=\"vh\">Unread: </span>") == 3
-    assert 'Inbox <span class="count">3' in inbox
+    assert inbox.count("<strong><span class=\"vh\">Unread: </span>") == 5   # 3 hand-offs, the password change and the new token
+    assert 'Inbox <span class="count">5' in inbox
     with app.app_context():
         db.engine.dispose()

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pyotp
 import pytest
-from conftest import csrf
+from conftest import PASSWORD, csrf
 from sqlalchemy import select
 
 from cone.web.accounts import two_factor
@@ -47,7 +47,8 @@ def enrolled(app):
 
 
 def _mint(client, **extra):
-    return client.post("/account", data={"csrf_token": csrf(client, "/account"), "label": "ci", **extra})
+    return client.post("/account", data={"csrf_token": csrf(client, "/account"), "label": "ci", "days": "90",
+                                          "password": PASSWORD, **extra})
 
 
 def test_minting_a_token_within_fifteen_minutes_of_the_last_code_asks_nothing(app, login, enrolled):

@@ -31,7 +31,7 @@ def _version(client, fid: int) -> str:
 def approved(app, login, filing_id) -> int:
     admin, legal = login("administrator"), login("legal")
     assert _post(admin, f"/filings/{filing_id}/submit", version=_version(admin, filing_id), action="submit").status_code == 303
-    assert _post(legal, f"/filings/{filing_id}/review", version=_version(legal, filing_id), action="approve").status_code == 303
+    assert _post(legal, f"/filings/{filing_id}/review", version=_version(legal, filing_id), action="approve", attest="yes").status_code == 303
     return filing_id
 
 

@@ -54,7 +54,7 @@ def test_a_version_saved_before_results_were_stored_gets_them_once(app, filing_i
         db.session.execute(update(FilingVersion).where(FilingVersion.id == version.id)   # as the migration left it
                            .values(findings=None, notice=None, timeline=None))
         db.session.commit()
-    body = app.test_client().get(f"/api/v1/filings/{filing_id}/findings", headers=token()).get_json()
+    body = app.test_client().get(f"/api/v1/filings/{filing_id}/findings?as_of=2025-07-01", headers=token()).get_json()
     assert body["findings"] == expected and expected
     with app.app_context():
         version = _version(filing_id, 2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Response, g, request
 from sqlalchemy import insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 
 from .. import security_log
 from ..extensions import db
@@ -60,7 +60,7 @@ def record_read(response: Response) -> Response:
         db.session.execute(insert(AuditEvent).values(filing_id=g.access.id, at=utcnow(), user_email=g.user.email,
                                                      action=READ, detail=f"{what}; version {version}"))
         db.session.commit()
-    except OperationalError:
+    except (OperationalError, InternalError):     # (PostgreSQL's read-only transaction is an InternalError)
         db.session.rollback()
         security_log.event("read_not_audited", filing_id=g.access.id, version=version)
     return response

@@ -182,7 +182,8 @@ def notice_count_noun(rule: RuleDef, filing: Filing, pack: Pack) -> Iterator[Hit
         if value is None or _context(pack, filing, path) is None:
             continue
         for plural, singular in rule.params["nouns"].items():
-            pattern = re.compile(rf"\b(1|one)(\s+(?:[\w-]+\s+)?){re.escape(plural)}\b", re.IGNORECASE)
+            pattern = re.compile(rf"\b(1|one)(\s+(?:(?!(?:hundred|thousand|million|dozen)\b)[\w-]+\s+)?){re.escape(plural)}\b",
+                                 re.IGNORECASE)   # ("one hundred beds" is a plural)
             found = pattern.search(value)
             if found:
                 fixed = pattern.sub(rf"\g<1>\g<2>{singular}", value)

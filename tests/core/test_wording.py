@@ -117,7 +117,8 @@ def test_the_bed_count_of_the_notice_agrees_with_its_noun_and_needs_no_finding(c
     ("establish an outpatient facility with 1 treatment chairs", "with 1 treatment chair"),
     ("add one beds to the unit", "add one bed to the unit"),
     ("add 1 operating rooms", "add 1 operating room"),
-    ("add 11 beds", None), ("add 1 bed", None), ("add 21 beds", None), ("add one more bed", None)])
+    ("add 11 beds", None), ("add 1 bed", None), ("add 21 beds", None), ("add one more bed", None),
+    ("add one hundred beds", None), ("add 1,000 beds", None)])
 def test_a_summary_that_counts_one_of_a_plural_gets_the_singular_as_its_fix(summary, fixed):
     data = example()
     set_path(data, "project.summary", summary)

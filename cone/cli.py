@@ -1,4 +1,4 @@
-"""The `cone` command line: check, notice, timeline, schema, pdf, import and lint-notice.
+"""The `cone` command line: check, notice, timeline, schema, pdf, insertion-request, import and lint-notice.
 
 Exit codes for every subcommand: 0 success (warnings allowed), 1 the filing has error
 findings (printed), 2 the input cannot be used (one line on stderr naming file and path).
@@ -105,11 +105,23 @@ def cmd_check(args) -> int:
 
 
 def cmd_notice(args) -> int:
+    from .documents.newspaper import headed_text, heading_for, notice_docx
     from .documents.notice import render_notice
 
+    if args.heading and args.format == "html":
+        raise InputError("--heading applies to the text and docx formats, not to the HTML fragment")
+    if args.format == "docx" and not args.output:
+        raise InputError("--format docx writes a Word file: give it with -o OUT.docx")
     _, filing, pack = _load(args.file)
     notice = render_notice(filing, pack)
-    print(notice.html if args.format == "html" else notice.text)
+    heading = heading_for(pack, args.heading)
+    if args.format == "docx":
+        _write_file(args.output, notice_docx(notice, heading, title="Public notice",
+                                             author=filing.applicant.legal_name or ""))
+    elif args.format == "html":
+        _write_or_print(args.output, notice.html + "\n")
+    else:
+        _write_or_print(args.output, headed_text(notice, heading))
     findings = _findings("notice", filing, pack)
     _print_findings(findings, sys.stderr)
     return _exit_for(findings)
@@ -172,15 +184,45 @@ def cmd_pdf(args) -> int:
         print(f"cone: {source}: {blocked}; no PDF written", file=sys.stderr)
         _print_findings(blocked.findings, sys.stderr)
         return FINDINGS
-    out = Path(args.output)
+    _write_file(args.output, data)
+    _print_findings(findings, sys.stderr)
+    return _exit_for(findings)
+
+
+def cmd_insertion_request(args) -> int:
+    from .pdf import workers
+
+    workers.start()
+    from .documents.newspaper import insertion_request
+    from .pdf.insertion import render_insertion_request
+
+    source, filing, pack = _load(args.file)
+    request = insertion_request(filing, pack, heading=args.heading)
+    _write_file(args.output, render_insertion_request(request, args.date or dt.date.today()))
+    if request.missing:
+        print(f"cone: {source}: the request shows unanswered facts in brackets: {'; '.join(request.missing)}",
+              file=sys.stderr)
+        return FINDINGS
+    return 0
+
+
+def _write_file(name: str, data: bytes) -> None:
+    """Write the file whole or not at all (a temporary file renamed over it)."""
+    out = Path(name)
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         tmp.write_bytes(data)
         tmp.replace(out)
     except OSError as exc:
-        raise InputError(f"cannot write file: {exc.strerror}", source=args.output) from None
-    _print_findings(findings, sys.stderr)
-    return _exit_for(findings)
+        raise InputError(f"cannot write file: {exc.strerror}", source=name) from None
+
+
+def _write_or_print(name: str | None, text: str) -> None:
+    """Text to the named file, or to standard output when there is none."""
+    if name:
+        _write_file(name, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
 
 
 def cmd_import(args) -> int:
@@ -260,8 +302,17 @@ def build_parser(extra: list[Callable[[argparse._SubParsersAction], None]] = ())
     p.set_defaults(run=cmd_check)
     p = sub.add_parser("notice", help="print the public notice")
     p.add_argument("file")
-    p.add_argument("--format", choices=["text", "html"], default="text")
+    p.add_argument("--format", choices=["text", "html", "docx"], default="text",
+                   help="text (default), the HTML fragment, or a Word document (needs -o)")
+    p.add_argument("--heading", action="store_true", help="print the pack's heading (e.g. LEGAL NOTICE) over the notice")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
     p.set_defaults(run=cmd_notice)
+    p = sub.add_parser("insertion-request", help="write the one-page request asking the newspaper to run the notice")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p.add_argument("--heading", action="store_true", help="print the pack's heading over the notice")
+    p.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the request's date (default: today)")
+    p.set_defaults(run=cmd_insertion_request)
     p = sub.add_parser("timeline", help="print the filing window, fee and post-filing dates")
     p.add_argument("file")
     p.add_argument("--format", choices=["text", "json"], default="text")

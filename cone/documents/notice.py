@@ -26,7 +26,8 @@ class Notice:
 Piece = tuple[str, str]   # (text, html) of one filled placeholder
 
 
-def _fill(template: str, value: Callable[[str], Piece]) -> Piece:
+def fill(template: str, value: Callable[[str], Piece]) -> Piece:
+    """The template with each placeholder replaced by its piece; literals escaped in the HTML."""
     text, html = [], []
     for literal, name in template_parts(template):
         text.append(literal)
@@ -38,11 +39,12 @@ def _fill(template: str, value: Callable[[str], Piece]) -> Piece:
     return "".join(text), "".join(html)
 
 
-def _plain(value: str) -> Piece:
+def plain(value: str) -> Piece:
+    """A value as text and as escaped HTML."""
     return value, escape(value, quote=False)
 
 
-def _join(pieces: list[Piece], separator: str, last: str) -> Piece:
+def join_phrase(pieces: list[Piece], separator: str, last: str) -> Piece:
     """Pieces as one phrase: "A", "A and B", "A, B and C"."""
     if len(pieces) <= 1:
         return pieces[0] if pieces else ("", "")
@@ -63,20 +65,20 @@ def render_notice(filing: Filing, pack: Pack) -> Notice:
             missing.append(path)
             gap = f"[{pack.label(path)}]"
             return gap, f'<mark class="missing">{escape(gap, quote=False)}</mark>'
-        return _plain(str(raw))
+        return plain(str(raw))
 
     default, override = pack.meta.notice_contact, filing.notice_contact
 
     def contact(name: str) -> Piece:
         chosen = getattr(override, name, None) if override is not None else None
-        return _plain(chosen if not is_blank(chosen) else getattr(default, name))
+        return plain(chosen if not is_blank(chosen) else getattr(default, name))
 
     def capital_expenditure() -> Piece:
         amount = filing.project.capital_expenditure
         if amount == 0:
-            return _plain(spec.capital_expenditure.none)
-        return _fill(spec.capital_expenditure.amount,
-                     lambda _: field("project.capital_expenditure") if amount is None else _plain(format_money(amount)))
+            return plain(spec.capital_expenditure.none)
+        return fill(spec.capital_expenditure.amount,
+                     lambda _: field("project.capital_expenditure") if amount is None else plain(format_money(amount)))
 
     def names(list_name: str) -> list[str]:
         """The list's answers; the first field's gap is not among them."""
@@ -92,8 +94,8 @@ def render_notice(filing: Filing, pack: Pack) -> Notice:
         if is_blank(get_path(filing, first)):
             gap = field(first)
             rest = names(list_name)
-            return _join([gap, *(_plain(n) for n in rest)], join.separator, join.last_separator)
-        return _join([_plain(n) for n in names(list_name)], join.separator, join.last_separator)
+            return join_phrase([gap, *(plain(n) for n in rest)], join.separator, join.last_separator)
+        return join_phrase([plain(n) for n in names(list_name)], join.separator, join.last_separator)
 
     def placeholder(name: str) -> Piece:
         if name in spec.lists:
@@ -101,21 +103,21 @@ def render_notice(filing: Filing, pack: Pack) -> Notice:
         if name in spec.agreeing:
             word = spec.agreeing[name]
             if word.number is not None:
-                return _plain(word.one if get_path(filing, spec.placeholders[word.number]) == 1 else word.many)
+                return plain(word.one if get_path(filing, spec.placeholders[word.number]) == 1 else word.many)
             gaps = is_blank(get_path(filing, spec.lists[word.counts].fields[0]))
-            return _plain(word.many if len(names(word.counts)) + gaps > 1 else word.one)
+            return plain(word.many if len(names(word.counts)) + gaps > 1 else word.one)
         return field(spec.placeholders[name])
 
     def top(name: str) -> Piece:
         if name == "statement":
-            return _fill(spec.statement, placeholder)
+            return fill(spec.statement, placeholder)
         if name == "contact":
-            return _fill(spec.contact, contact)
+            return fill(spec.contact, contact)
         if name == "site":
-            return _fill(spec.site, field)
+            return fill(spec.site, field)
         if name == "capital_expenditure":
             return capital_expenditure()
         return placeholder(name)
 
-    text, html = _fill(pack.filing_types[filing.filing_type].notice, top)
+    text, html = fill(pack.filing_types[filing.filing_type].notice, top)
     return Notice(text=text, html=f'<p class="cone-notice">{html}</p>', missing=tuple(dict.fromkeys(missing)))

@@ -176,6 +176,36 @@ class CapexWording(Spec):
     none: str
 
 
+INSERTION_PLACEHOLDERS = frozenset({"newspaper", "dates", "count", "applicant"})
+
+
+class InsertionRequestDef(Spec):
+    """The one-page request to the newspaper's legal-advertising desk. Its sentences may use
+    {newspaper}, {dates} (the run dates as a phrase), {count} (how many) and {applicant}."""
+
+    title: str
+    request: str       # asks to run the notice on the dates
+    affidavit: str     # asks for the affidavit of publication, and says why
+    billing: str       # the heading over whom to invoice
+
+    @field_validator("title", "request", "affidavit", "billing")
+    @classmethod
+    def _known_placeholders(cls, text: str, info: Any) -> str:
+        unknown = set(re.findall(r"{(\w+)}", text)) - INSERTION_PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"{info.field_name} uses unknown placeholder(s) {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(INSERTION_PLACEHOLDERS))}")
+        return text
+
+
+class NewspaperCopy(Sourced):
+    """What the newspaper is sent: the heading legal-ads desks print over a notice, and the
+    insertion request."""
+
+    heading: str
+    insertion: InsertionRequestDef
+
+
 class NoticeDef(Spec):
     citation: str
     as_of: dt.date
@@ -187,6 +217,7 @@ class NoticeDef(Spec):
     placeholders: dict[str, str]
     lists: dict[str, ListPlaceholder] = {}
     agreeing: dict[str, AgreeingWord] = {}
+    newspaper: NewspaperCopy
 
 
 class Tier(Spec):

@@ -8,8 +8,10 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import jsonschema
 import pytest
+from pypdf import PdfReader
 
 from .helpers import EXAMPLE, EXAMPLE_NOTICE, PRINCIPLE_ANSWERS, example, set_path, to_json
 
@@ -284,3 +286,32 @@ def test_schema_describes_every_field(schema):
     walk(schema, "$")
     for name, definition in schema.get("$defs", {}).items():
         walk(definition, name)
+
+
+def test_the_notice_is_written_as_a_word_file_with_the_heading(tmp_path):
+    out = tmp_path / "notice.docx"
+    run = subprocess.run([sys.executable, "-m", "cone.cli", "notice", str(EXAMPLE), "--format", "docx", "--heading",
+                          "-o", str(out)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert paragraphs[0] == "LEGAL NOTICE" and paragraphs[1].startswith("Notice is hereby given that")
+
+
+def test_a_word_notice_without_an_output_file_is_refused_with_the_reason():
+    run = subprocess.run([sys.executable, "-m", "cone.cli", "notice", str(EXAMPLE), "--format", "docx"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "give it with -o OUT.docx" in run.stderr and not run.stdout
+
+
+def test_the_insertion_request_names_the_newspaper_dates_and_invoice_contact(tmp_path):
+    out = tmp_path / "request.pdf"
+    run = subprocess.run([sys.executable, "-m", "cone.cli", "insertion-request", str(EXAMPLE), "-o", str(out),
+                          "--date", "2025-05-20"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    reader = PdfReader(out)
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert len(reader.pages) == 1
+    for expected in ("REQUEST TO PUBLISH A LEGAL NOTICE", "To The Day, legal advertising", "May 20, 2025", "in The Day on three consecutive days",
+                     "Monday, June 2, 2025", "Wednesday, June 4, 2025", "affidavit of publication",
+                     "Jordan Avery, Chief Executive Officer", "Notice is hereby given that"):
+        assert expected in text, expected

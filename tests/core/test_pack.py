@@ -229,6 +229,9 @@ MALFORMED = {
                         "    after: review_decision\n    days: 7", 0, "review_decision"),
     "after-filing row naming an unknown event": ("deadlines", "      met_by: [posted]\n", "      met_by: [postedd]\n",
                                                  None, "unknown kind(s) ['postedd']"),
+    "unknown placeholder of the insertion request": ("notice", 'billing: "Please send the invoice to"',
+                                                     'billing: "Please send the invoice to {billing_name}"', 0,
+                                                     "billing uses unknown placeholder(s) billing_name"),
     "after-filing row planned from a later row": ("deadlines", "      planned_from: completeness_review\n",
                                                   "      planned_from: econ_decision\n", None, "earlier row"),
 }

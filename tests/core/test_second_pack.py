@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from cone.rules.checklist import available_states, get_pack
 
@@ -105,3 +106,15 @@ def test_zedland_postal_codes_come_from_its_own_towns(tmp_path, zip_code, ok):
     filing = changed(site={"street": "12 Quay Street", "town": "Brinemouth", "state": "ZZ", "zip": zip_code})
     result = cone("check", filing=filing, tmp_path=tmp_path)
     assert (result.returncode == 0) is ok, result.stdout
+
+
+def test_the_newspaper_copy_of_a_made_up_state_uses_its_own_heading_and_request(tmp_path):
+    notice = cone("notice", "--heading")
+    assert notice.returncode == 0, notice.stderr
+    assert notice.stdout.startswith("OFFICIAL NOTICE\n\nPUBLIC NOTICE. Under Zedland Health Code")
+    out = tmp_path / "request.pdf"
+    request = cone("insertion-request", "-o", str(out), "--date", "2026-12-01")
+    assert request.returncode == 0, request.stderr
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
+    assert "PLEASE RUN THIS NOTICE" in text and "Send proof of publication" in text
+    assert not [word for word in CONNECTICUT if word in text], text

@@ -20,6 +20,8 @@ DOWNLOADS = {      # endpoint -> what it serves, as the audit log names it
     "filings.filing_json": "filing.json",
     "filings.notice_text": "notice (text)",
     "filings.notice_html": "notice (HTML)",
+    "filings.notice_word": "notice (Word)",
+    "filings.insertion_request_pdf": "insertion request (PDF)",
     "filings.audit_csv": "audit log (CSV)",
     "filings.redline_pdf": "redline PDF",
     "exhibits.exhibit": "exhibit",

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .. import resources
 from . import ASSETS
+from .cache import content_key
 
 TEMPLATES = resources.folder("templates") / "documents"
 
@@ -34,7 +35,5 @@ def document(parts: list[Markup], *, title: str, lang: str, chrome: dict[str, An
 @functools.cache
 def template_digest() -> str:
     """A fingerprint of the templates and stylesheet, part of every cache key."""
-    from .cache import content_key
-
     files = sorted(TEMPLATES.glob("*.html")) + [ASSETS / "packet.css"]
     return content_key(*(p.read_bytes() for p in files))

@@ -274,7 +274,8 @@ class FilingVersion(db.Model):
     """One saved state of a filing's facts (cone.filing/1 JSON); never updated or deleted."""
 
     __tablename__ = "filing_versions"
-    __table_args__ = (UniqueConstraint("filing_id", "number"),)
+    # the index on (filing, note) answers "was this section saved from its page" without a scan
+    __table_args__ = (UniqueConstraint("filing_id", "number"), Index("ix_filing_versions_filing_note", "filing_id", "note"))
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     number: Mapped[int]

@@ -331,3 +331,16 @@ def test_a_village_typed_as_the_town_shows_its_finding_at_the_town_field_and_und
     side = html[html.index('id="checklist"'):html.index('id="notice-preview"')]
     assert '<h3 class="findings-section">Site</h3>' in side or "findings-section" in side
     assert "Niantic" in side
+
+
+def test_a_section_cleared_on_its_page_still_counts_as_visited_and_shows_its_findings(login):
+    client = login()
+    filing_id = _new_filing(client)
+    url = f"/filings/{filing_id}/sections/postings"
+    for version, answer in (("1", "https://example.org/notice"), ("2", "")):
+        response = client.post(url, data={"csrf_token": csrf(client, url), "version": version,
+                                          "postings.website_url": answer})
+        assert response.status_code == 302
+    html = client.get(f"/filings/{filing_id}").get_data(as_text=True)
+    side = html[html.index('id="checklist"'):html.index('id="notice-preview"')]
+    assert "Postings of the notice" in side and "count-error" in html

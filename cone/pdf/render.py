@@ -28,8 +28,8 @@ def fragment(template: str, context: dict[str, Any]) -> Markup:
 def document(parts: list[Markup], *, title: str, lang: str, chrome: dict[str, Any] | None = None, css: str = "") -> str:
     """A complete HTML document of rendered parts, with the page chrome on every page when given
     (css is inlined only for standalone HTML output; renders pass the parsed stylesheet)."""
-    return environment().get_template("document.html").render(parts=parts, title=title, lang=lang, css=css,
-                                                              chrome=chrome)
+    return environment().get_template("document.html").render(parts=parts, title=title, lang=lang,
+                                                              css=Markup(css), chrome=chrome)   # our own stylesheet
 
 
 @functools.cache

@@ -37,7 +37,9 @@ def test_pdf_then_import_round_trips(tmp_path, capsys, complete):
     assert main(["pdf", str(complete), "-o", str(out), "--exhibit", f"Proof of publication={exhibit}",
                  "--html", str(tmp_path / "packet.html")]) == 0
     assert out.read_bytes().startswith(b"%PDF-1.7")
-    assert "Certificate of Need Application" in (tmp_path / "packet.html").read_text(encoding="utf-8")
+    html = (tmp_path / "packet.html").read_text(encoding="utf-8")
+    assert "Certificate of Need Application" in html
+    assert 'font-family: "Cone Sans"' in html and "&#34;" not in html      # the inlined stylesheet is not escaped
     assert any((tmp_path / "cache" / "cone" / "pdf").iterdir())
     capsys.readouterr()
     assert main(["import", str(out)]) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 
 from ...documents.newspaper import headed_text, heading_for, insertion_request, notice_docx
 from ...filing.errors import InputError
@@ -23,9 +24,9 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f"attachment; filename={name}"}
 
 
-def _stylesheet() -> str:
-    """The notice page's stylesheet, inlined into the downloaded copy."""
-    return (Path(current_app.static_folder or "") / "notice.css").read_text(encoding="utf-8")
+def _stylesheet() -> Markup:
+    """The notice page's stylesheet (cone's own file, so not escaped), inlined into the downloaded copy."""
+    return Markup((Path(current_app.static_folder or "") / "notice.css").read_text(encoding="utf-8"))
 
 
 def _wants_heading() -> bool:

@@ -37,6 +37,7 @@ def test_the_downloaded_notice_page_carries_its_stylesheet_and_the_heading_when_
     page = response.get_data(as_text=True)
     assert response.headers["Content-Disposition"] == f"attachment; filename=filing-{filing_id}-notice.html"
     assert "<style>" in page and ".cone-notice" in page and "/static/" not in page
+    assert 'font-family: "Times New Roman"' in page             # the stylesheet is inlined unescaped
     assert '<h1 class="notice-heading">LEGAL NOTICE</h1>' in page
 
 

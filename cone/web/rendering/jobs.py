@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue
 from sqlalchemy import Engine, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from ... import pdf
 from ...rules.checklist import pack_for
 from ...filing.errors import InputError
 from ...filing.parser import loads
+from ..background import Background
 from ..extensions import db
 from ..models import Approval, Exhibit, ExhibitFile, FilingVersion, RenderJob, VersionExhibit, utcnow
 
@@ -36,52 +35,10 @@ def _until(seconds: int) -> dt.datetime:
     return utcnow() + dt.timedelta(seconds=seconds)
 
 
-class RenderThread:
-    """The in-process worker of one app: renders its jobs one at a time in the app's context,
-    and, once the app serves requests, sweeps for jobs whose lease ran out."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cone-render")
-        self.stopped = threading.Event()
-        self.sweeper: threading.Thread | None = None
-        self.lock = threading.Lock()
-
-    def submit(self, job_id: str) -> None:
-        self.executor.submit(self._in_app, job_id)
-
-    def _in_app(self, job_id: str) -> None:
-        with self.app.app_context():
-            render(job_id)
-
-    def start_sweeping(self) -> None:
-        """Start the sweep (once per process) when this app renders in-process."""
-        if self.sweeper is not None or self.app.config["RENDER_WORKER"] != "thread":
-            return
-        with self.lock:
-            if self.sweeper is None:
-                self.sweeper = threading.Thread(target=self._sweep, name="cone-render-sweep", daemon=True)
-                self.sweeper.start()
-
-    def _sweep(self) -> None:
-        with self.app.app_context():
-            interval = max(1, lease_seconds() // 2)
-            while not self.stopped.wait(interval):
-                try:
-                    requeue_expired()
-                except SQLAlchemyError:
-                    db.session.rollback()
-                    self.app.logger.exception("sweeping render jobs failed")
-                finally:
-                    db.session.remove()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.executor.shutdown(wait=True)
-
-
 def init_app(app: Flask) -> None:
-    worker = app.extensions["cone.render_thread"] = RenderThread(app)
+    worker = app.extensions["cone.render_thread"] = Background(
+        app, "render", sweep=requeue_expired, interval=lambda: int(app.config["RENDER_LEASE_SECONDS"]) // 2,
+        enabled=lambda: app.config["RENDER_WORKER"] == "thread")
     app.before_request(worker.start_sweeping)
 
 
@@ -101,7 +58,7 @@ def enqueue(job_id: str) -> None:
         Queue("cone", connection=Redis.from_url(config["REDIS_URL"])).enqueue(
             "cone.web.rendering.worker.run_job", job_id, job_timeout=600)
     else:
-        current_app.extensions["cone.render_thread"].submit(job_id)
+        current_app.extensions["cone.render_thread"].submit(render, job_id)
 
 
 def requeue_expired() -> list[str]:

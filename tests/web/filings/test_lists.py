@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from cone.web.extensions import db
-from cone.web.models import AuditEvent, FilingDate, FilingRecord
+from cone.web.models import AuditEvent, FilingDate, FilingRecord, Membership, Organization, User
 from conftest import csrf
 
 pytestmark = pytest.mark.db
@@ -228,3 +228,18 @@ def test_a_docket_number_too_long_or_with_control_characters_is_refused_and_only
     admin = login("administrator")
     assert admin.post(f"/filings/{a}/docket", data={"csrf_token": csrf(admin, "/account"),
                                                     "docket_number": "1"}).status_code == 403
+
+
+def test_a_member_of_two_organizations_can_filter_the_list_and_the_deadlines_by_either(app, login):
+    with app.app_context():
+        user = db.session.scalar(select(User).filter_by(email="compliance@hopewell.test"))
+        other = db.session.scalar(select(Organization).filter_by(name="Other"))
+        db.session.add(Membership(user_id=user.id, organization_id=other.id, role="compliance"))
+        db.session.commit()
+        other_id = other.id
+    client = login("compliance")
+    for url in ("/filings/", "/deadlines/"):
+        page = client.get(url, query_string={"organization": other_id}).get_data(as_text=True)
+        assert '<option value="">All your organizations</option>' in page
+        assert f'<option value="{other_id}" selected>Other</option>' in page and ">Hopewell</option>" in page
+    assert "All your organizations" not in login("legal").get("/filings/").get_data(as_text=True)
